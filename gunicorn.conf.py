@@ -1,0 +1,50 @@
+"""Gunicorn settings for Threadr: threaded workers so streamed generations hold a thread, not a process."""
+
+import json
+import os
+import time
+
+from gunicorn.glogging import Logger
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "32"))
+# A streamed generation may run up to the provider deadline (120 s by default); leave headroom.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "180"))
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000
+max_requests_jitter = 200
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - heartbeat file, not data
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+class JsonAccessLogger(Logger):
+    """One JSON object per access-log line, with the request id Threadr echoed."""
+
+    def access(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+        if not (self.cfg.accesslog or self.cfg.logconfig or self.cfg.syslog):
+            return
+        headers = {name.lower(): value for name, value in resp.headers}
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "level": "INFO",
+            "logger": "gunicorn.access",
+            "message": f"{req.method} {req.path} {resp.status_code}",
+            "request_id": headers.get("x-request-id"),
+            "method": req.method,
+            "path": req.path,
+            "status": resp.status_code,
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "bytes": getattr(resp, "sent", None),
+            "remote_addr": environ.get("REMOTE_ADDR"),
+            "user_agent": environ.get("HTTP_USER_AGENT"),
+        }
+        self.access_log.info(json.dumps(entry))
+
+
+logger_class = JsonAccessLogger

@@ -1,0 +1,53 @@
+"""The shared cast and the ground rules every test runs under.
+
+- PostgreSQL and Redis are real (pytest-env points DATABASE_URL and REDIS_URL at them; Redis uses its own db 15).
+- The cache is flushed around every test, so no test sees another's throttles or cached pages.
+- Sockets to anything but loopback fail (pytest-socket, configured in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import User
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static() -> None:
+    """Hashed, compressed static files exist as they do in production (whitenoise manifest storage)."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    """A free user with a verified email."""
+    return User.objects.create_user("alice@example.com", PASSWORD, display_name="Alice")
+
+
+@pytest.fixture
+def bob(db: None) -> User:
+    """A premium user: a pass that runs for another ten days."""
+    return User.objects.create_user(
+        "bob@example.com", PASSWORD, display_name="Bob", premium_until=timezone.now() + timedelta(days=10)
+    )
+
+
+@pytest.fixture
+def mallory(db: None) -> User:
+    """An attacker with an ordinary free account."""
+    return User.objects.create_user("mallory@example.com", PASSWORD, display_name="Mallory")

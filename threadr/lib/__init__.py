@@ -1,0 +1,1 @@
+"""Cross-app helpers. Nothing in this package imports an app."""
