@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
@@ -22,8 +24,14 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture(scope="session", autouse=True)
 def _collected_static() -> None:
-    """Hashed, compressed static files exist as they do in production (whitenoise manifest storage)."""
-    call_command("collectstatic", interactive=False, verbosity=0)
+    """Hashed, compressed static files exist as they do in production (whitenoise manifest storage).
+
+    Collected again only when a file under static/ is newer than the manifest.
+    """
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    sources = [path for folder in settings.STATICFILES_DIRS for path in Path(folder).rglob("*") if path.is_file()]
+    if not manifest.exists() or any(path.stat().st_mtime > manifest.stat().st_mtime for path in sources):
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

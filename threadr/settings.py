@@ -183,9 +183,23 @@ THREADR_ENGINE = env_str("THREADR_ENGINE", "auto")
 OPENAI_API_KEY = env_str("OPENAI_API_KEY")
 OPENAI_BASE_URL = env_str("OPENAI_BASE_URL")
 OPENAI_MODEL = env_str("OPENAI_MODEL", "gpt-4o-mini")
+OPENAI_CONNECT_TIMEOUT = env_float("OPENAI_CONNECT_TIMEOUT", 5.0)
+OPENAI_FIRST_TOKEN_TIMEOUT = env_float("OPENAI_FIRST_TOKEN_TIMEOUT", 30.0)
+OPENAI_TOTAL_TIMEOUT = env_float("OPENAI_TOTAL_TIMEOUT", 120.0)
+OPENAI_MAX_RETRIES = env_int("OPENAI_MAX_RETRIES", 2)
+# URL import (threadr.lib.fetch): the one outbound HTTP door, guarded against SSRF.
+FETCH_TIMEOUT = env_float("FETCH_TIMEOUT", 10.0)
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5 * 1024 * 1024)
+FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 3)
+# Networks the fetcher may reach although they are not public (CIDRs). Empty in production; tests and intranet
+# self-hosters name exactly what they need.
+FETCH_ALLOWED_PRIVATE_NETWORKS = env_list("FETCH_ALLOWED_PRIVATE_NETWORKS")
+EXTRACT_CACHE_SECONDS = env_int("EXTRACT_CACHE_SECONDS", 24 * 3600)
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+STRIPE_PRICE_PASS_30 = env_str("STRIPE_PRICE_PASS_30")
+STRIPE_PRICE_PRO_MONTHLY = env_str("STRIPE_PRICE_PRO_MONTHLY")
 
 # --- Internationalisation -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

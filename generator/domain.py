@@ -1,0 +1,73 @@
+"""Plain values the generator's parts pass between them: no ORM, no vendor SDK.
+
+An engine turns an `Article` into tweet bodies for a `StyleSpec` and `ThreadOptions`; the splitter repairs and
+numbers them; services save them. Keeping these as frozen dataclasses lets the command line, the API and the
+tests share one vocabulary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+MAX_TWEETS = 25
+
+
+class Numbering(StrEnum):
+    FRACTION = "1/n"  # "1/7" at the end of each tweet
+    SLASH = "1/"  # "1/" at the end of each tweet
+    PAREN = "(1/n)"  # "(1/7)" at the end of each tweet
+    THREAD_EMOJI = "🧵"  # a thread emoji on the first tweet only
+    NONE = "none"
+
+
+class Tone(StrEnum):
+    NEUTRAL = "neutral"
+    CASUAL = "casual"
+    PROFESSIONAL = "professional"
+    WITTY = "witty"
+    INSPIRING = "inspiring"
+
+
+@dataclass(frozen=True)
+class ThreadOptions:
+    style: str = "summary"
+    tone: Tone = Tone.NEUTRAL
+    max_tweets: int | None = None  # 1..MAX_TWEETS; None lets the engine choose from the article's length
+    numbering: Numbering = Numbering.FRACTION
+    hashtags: bool = False
+    cta: bool = False  # a closing call-to-action tweet
+    link_in_reply: bool = False  # the source link goes in the last tweet instead of the first
+    language: str = "auto"  # "auto" keeps the source's language; otherwise a language name or code
+
+
+@dataclass(frozen=True)
+class Article:
+    text: str
+    title: str = ""
+    url: str = ""  # where it was fetched from, empty for pasted text
+    canonical_url: str = ""
+    author: str = ""
+    language: str = ""  # detected language code when known
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    """What an engine needs to know about a style (the `Style` model's values, detached from the ORM)."""
+
+    slug: str
+    name: str
+    description: str = ""
+    llm_guidance: str = ""
+    local_structure: str = ""
+    premium_only: bool = False
+
+
+class Engine(Protocol):
+    """Yields tweet bodies in order, each as soon as it is complete; numbering is applied by the caller."""
+
+    name: str
+
+    def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str]: ...

@@ -1,0 +1,58 @@
+"""The generator's own exceptions. Each carries a stable code, a message a person can act on, and an HTTP status
+the API's exception handler uses. Vendor modules translate SDK errors into these; nothing above them sees a
+vendor exception."""
+
+from __future__ import annotations
+
+
+class GenerationError(Exception):
+    code = "generation_failed"
+    status = 500
+    retryable = False
+
+    def __init__(self, message: str, *, code: str | None = None, retryable: bool | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if retryable is not None:
+            self.retryable = retryable
+
+
+class ImportFailed(GenerationError):
+    """A URL could not be turned into an article (422). `code` says why: not_found, blocked, paywall, timeout,
+    too_large, not_article, not_html, address_not_allowed, dns_failure, invalid_url, connection_failed."""
+
+    code = "import_failed"
+    status = 422
+
+
+class ProviderError(GenerationError):
+    """The AI provider failed. No quota is consumed for any of these."""
+
+    code = "provider_error"
+    status = 502
+
+
+class ProviderUnavailable(ProviderError):
+    """Rate limited, overloaded or down: worth retrying later (503)."""
+
+    code = "provider_unavailable"
+    status = 503
+    retryable = True
+
+
+class ProviderTimeout(ProviderError):
+    """No answer (or no first token) within the deadline (504)."""
+
+    code = "provider_timeout"
+    status = 504
+    retryable = True
+
+
+class ProviderRejected(ProviderError):
+    """The provider refused the request: bad key, no credit, bad request, or unusable output (502)."""
+
+    code = "provider_rejected"
+    status = 502
+    retryable = False
