@@ -66,8 +66,25 @@ class StyleSpec:
 
 
 class Engine(Protocol):
-    """Yields tweet bodies in order, each as soon as it is complete; numbering is applied by the caller."""
+    """Turns an article into tweet bodies. Bodies are repaired to fit `generator.splitter.body_limit(options)`
+    and carry no numbering: the caller numbers the finished thread with `generator.splitter.number_tweets`."""
 
     name: str
 
-    def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str]: ...
+    def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str]:
+        """Yield bodies in order, each as soon as it is complete (the streaming contract)."""
+        ...
+
+    def regenerate(
+        self,
+        *,
+        article: Article,
+        bodies: list[str],
+        position: int,
+        options: ThreadOptions,
+        style: StyleSpec,
+        instruction: str | None = None,
+    ) -> list[str]:
+        """Rewrite the body at `position` (0-based) in the context of the others; returns its replacement
+        (usually one body; more when the rewrite had to be split)."""
+        ...
