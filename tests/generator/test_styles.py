@@ -1,0 +1,40 @@
+"""Styles are seeded data the style picker and both engines read."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.domain import StyleSpec
+from generator.models import Style
+
+pytestmark = pytest.mark.django_db
+
+SEEDED = {"summary", "howto", "tips", "story", "news", "case-study", "hot-take", "qa"}
+
+
+def test_it_seeds_the_eight_default_styles_in_picker_order() -> None:
+    styles = list(Style.objects.filter(is_active=True))
+
+    assert {style.slug for style in styles} >= SEEDED
+    assert [style.name for style in styles][:3] == ["Summary", "How-to guide", "Tips list"]
+
+
+def test_it_keeps_at_least_three_styles_for_premium_users_only() -> None:
+    premium = set(Style.objects.filter(premium_only=True).values_list("slug", flat=True))
+
+    assert premium >= {"story", "case-study", "hot-take"}
+    assert "summary" not in premium
+
+
+def test_it_gives_every_seeded_style_guidance_and_a_distinct_local_structure() -> None:
+    styles = Style.objects.filter(slug__in=SEEDED)
+
+    assert all(style.llm_guidance and style.description for style in styles)
+    assert len({style.local_structure for style in styles}) == len(SEEDED)
+
+
+def test_it_detaches_a_style_into_the_spec_the_engines_take() -> None:
+    spec = Style.objects.get(slug="hot-take").spec()
+
+    assert isinstance(spec, StyleSpec)
+    assert (spec.slug, spec.name, spec.local_structure, spec.premium_only) == ("hot-take", "Hot take", "hottake", True)
