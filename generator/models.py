@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from generator.domain import StyleSpec
 
@@ -50,3 +52,66 @@ class Style(models.Model):
             local_structure=self.local_structure,
             premium_only=self.premium_only,
         )
+
+
+class Thread(models.Model):
+    """A generated (and perhaps edited) thread. Tweets are an ordered list of strings, numbering included."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="threads")
+    title = models.CharField(max_length=200)
+    source_url = models.URLField(max_length=2000, blank=True)
+    source_text = models.TextField(blank=True, help_text="Kept to regenerate tweets in context.")
+    style = models.ForeignKey(Style, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    options = models.JSONField(default=dict, blank=True)
+    engine = models.CharField(max_length=20)
+    tweets = models.JSONField(default=list)
+    body_text = models.TextField(blank=True, editable=False, help_text="The tweets joined, for search.")
+    is_favourite = models.BooleanField(default=False)
+    is_archived = models.BooleanField(default=False)
+    share_token = models.CharField(max_length=43, unique=True, null=True, blank=True)
+    regenerations = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def set_tweets(self, tweets: list[str]) -> None:
+        self.tweets = list(tweets)
+        self.body_text = "\n\n".join(self.tweets)
+
+
+class Generation(models.Model):
+    """The quota ledger: one row per attempt. Reserved rows count against the quota until they succeed (and
+    keep counting) or fail (and stop counting), or grow stale (older than the provider deadline)."""
+
+    class Status(models.TextChoices):
+        RESERVED = "reserved"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    class InputKind(models.TextChoices):
+        TEXT = "text"
+        URL = "url"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generations")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RESERVED)
+    engine = models.CharField(max_length=20, blank=True)
+    input_kind = models.CharField(max_length=4, choices=InputKind.choices)
+    error_code = models.CharField(max_length=40, blank=True)
+    thread = models.ForeignKey(Thread, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    first_tweet_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=["user", "created_at"], name="generation_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.status} {self.created_at:%Y-%m-%d %H:%M}"

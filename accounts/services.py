@@ -1,0 +1,59 @@
+"""Writes for accounts: API tokens, data export, account deletion."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ApiToken, User
+
+TOKEN_PREFIX = "thr_"
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    raw: str  # shown to the person once, never stored
+
+
+def api_token_create(*, user: User, name: str) -> IssuedToken:
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name.strip()[:80] or "API token", prefix=raw[:10], key_hash=token_hash(raw)
+    )
+    return IssuedToken(token=token, raw=raw)
+
+
+def api_token_revoke(*, token: ApiToken, now: datetime | None = None) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = now or timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def api_token_authenticate(*, raw: str, now: datetime | None = None) -> User | None:
+    """The active user owning this token, or None. Records when the token was last used (at most once a minute)."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(raw), revoked_at=None).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = now or timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete the account and everything personal. Payment records the law requires are anonymised by the
+    billing app's foreign keys (SET_NULL), not deleted."""
+    user.delete()
