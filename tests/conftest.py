@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -41,21 +42,26 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+def make_user(email: str, *, verified: bool = True, **fields: object) -> User:
+    """A user as sign-up leaves them: with allauth's email record, verified or not."""
+    user = User.objects.create_user(email, PASSWORD, **fields)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
+    return user
+
+
 @pytest.fixture
 def alice(db: None) -> User:
     """A free user with a verified email."""
-    return User.objects.create_user("alice@example.com", PASSWORD, display_name="Alice")
+    return make_user("alice@example.com", display_name="Alice")
 
 
 @pytest.fixture
 def bob(db: None) -> User:
     """A premium user: a pass that runs for another ten days."""
-    return User.objects.create_user(
-        "bob@example.com", PASSWORD, display_name="Bob", premium_until=timezone.now() + timedelta(days=10)
-    )
+    return make_user("bob@example.com", display_name="Bob", premium_until=timezone.now() + timedelta(days=10))
 
 
 @pytest.fixture
 def mallory(db: None) -> User:
     """An attacker with an ordinary free account."""
-    return User.objects.create_user("mallory@example.com", PASSWORD, display_name="Mallory")
+    return make_user("mallory@example.com", display_name="Mallory")
