@@ -1,0 +1,406 @@
+"""The outbound door: it fetches real pages, and a URL can never make it reach our own network."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from pytest_django.fixtures import SettingsWrapper
+
+from tests.fakes import pages
+from tests.fakes.pages import PageServer, map_hosts, redirect
+from threadr.lib.fetch import USER_AGENT, FetchError, address_allowed, fetch
+
+page_server = pages.page_server
+internal_server = pages.internal_server
+
+BLOG = "/posts/ci-build-times"
+
+
+@pytest.fixture
+def reachable(settings: SettingsWrapper) -> None:
+    """Let the fetcher reach the fake site on 127.0.0.1, as production reaches public hosts."""
+    settings.FETCH_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.1/32"]
+
+
+@pytest.fixture
+def unreachable(settings: SettingsWrapper) -> None:
+    """Production's rule: no private network is allowed."""
+    settings.FETCH_ALLOWED_PRIVATE_NETWORKS = []
+
+
+def refusal(url: str) -> FetchError:
+    with pytest.raises(FetchError) as caught:
+        fetch(url)
+    return caught.value
+
+
+# --- Fetching -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("reachable")
+def test_it_fetches_a_page_and_says_what_it_is(page_server: PageServer) -> None:
+    page = fetch(page_server.url(BLOG))
+
+    assert page.status == 200
+    assert page.final_url == page_server.url(BLOG)
+    assert (page.content_type, page.charset) == ("text/html", "utf-8")
+    assert b"How we cut our CI build from 40 minutes to 6" in page.body
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+
+
+@pytest.mark.usefixtures("reachable")
+def test_it_identifies_itself_and_asks_for_the_name_the_user_gave(
+    page_server: PageServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    map_hosts(monkeypatch, {"blog.example": "127.0.0.1"})
+
+    fetch(page_server.url(BLOG, host="Blog.Example"))
+
+    sent = page_server.last_headers[BLOG]
+    assert sent["host"] == f"blog.example:{page_server.port}"
+    assert sent["user-agent"] == USER_AGENT == "ThreadrBot/1.0 (+https://threadr.app/bot)"
+    assert sent["accept"].startswith("text/html")
+
+
+@pytest.mark.usefixtures("reachable")
+def test_it_follows_two_redirects_to_the_article(page_server: PageServer) -> None:
+    page = fetch(page_server.url("/hop/2"))
+
+    assert page.final_url == page_server.url(BLOG)
+    assert page_server.hits == {"/hop/2": 1, "/hop/1": 1, BLOG: 1}
+
+
+@pytest.mark.usefixtures("reachable")
+def test_it_refuses_a_fourth_redirect_without_following_it(page_server: PageServer) -> None:
+    error = refusal(page_server.url("/chain/4"))
+
+    assert error.code == "too_many_redirects"
+    assert page_server.hits[BLOG] == 0
+
+
+@pytest.mark.usefixtures("reachable")
+def test_it_never_follows_a_redirect_to_another_scheme(page_server: PageServer) -> None:
+    assert refusal(page_server.url("/to-ftp")).code == "invalid_url"
+
+
+@pytest.mark.usefixtures("reachable")
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [("/gzipped/ci-build-times", "text/html"), ("/xhtml/ci-build-times", "application/xhtml+xml")],
+)
+def test_it_reads_compressed_and_xhtml_pages(page_server: PageServer, path: str, content_type: str) -> None:
+    page = fetch(page_server.url(path))
+
+    assert page.content_type == content_type
+    assert page.body == (pages.SAMPLES / "blog_post.html").read_bytes()
+
+
+@pytest.mark.usefixtures("reachable")
+def test_it_reads_plain_text(page_server: PageServer) -> None:
+    page = fetch(page_server.url("/notes.txt"))
+
+    assert page.content_type == "text/plain"
+    assert page.body.startswith(b"Field notes on running a small weekly newsletter")
+
+
+@pytest.mark.usefixtures("reachable")
+@pytest.mark.parametrize(("path", "content_type"), [("/report.pdf", "application/pdf"), ("/photo.jpg", "image/jpeg")])
+def test_it_refuses_files_that_are_not_web_pages(page_server: PageServer, path: str, content_type: str) -> None:
+    error = refusal(page_server.url(path))
+
+    assert (error.code, error.content_type) == ("not_html", content_type)
+
+
+@pytest.mark.usefixtures("reachable")
+@pytest.mark.parametrize("path", ["/huge", "/endless", "/bomb"])
+def test_it_refuses_pages_over_five_megabytes_however_they_arrive(page_server: PageServer, path: str) -> None:
+    """Declared too long, never-ending without a length, or a few KB that inflate to 20 MB."""
+    started = time.monotonic()
+
+    assert refusal(page_server.url(path)).code == "too_large"
+    assert time.monotonic() - started < 3
+
+
+@pytest.mark.usefixtures("reachable")
+@pytest.mark.parametrize("path", ["/slow", "/drip"])
+def test_it_gives_up_at_the_total_deadline(page_server: PageServer, settings: SettingsWrapper, path: str) -> None:
+    """A server that says nothing, and one that answers a byte at a time so that no single read is slow."""
+    settings.FETCH_TIMEOUT = 0.4
+    started = time.monotonic()
+
+    assert refusal(page_server.url(path)).code == "timeout"
+    assert 0.35 < time.monotonic() - started < 2
+
+
+@pytest.mark.usefixtures("reachable")
+@pytest.mark.parametrize(
+    ("path", "code", "status"),
+    [
+        ("/missing", "not_found", 404),
+        ("/gone", "not_found", 410),
+        ("/forbidden", "blocked", 403),
+        ("/payment-required", "http_error", 402),
+        ("/broken", "http_error", 500),
+    ],
+)
+def test_it_names_each_refusal_by_the_server(page_server: PageServer, path: str, code: str, status: int) -> None:
+    error = refusal(page_server.url(path))
+
+    assert (error.code, error.status) == (code, status)
+
+
+@pytest.mark.usefixtures("reachable")
+def test_it_keeps_the_body_of_a_refusal_so_a_login_wall_can_be_recognised(page_server: PageServer) -> None:
+    error = refusal(page_server.url("/members/report"))
+
+    assert error.code == "blocked"
+    assert error.page is not None
+    assert b"Sign in to continue" in error.page.body
+
+
+def test_it_says_when_a_name_does_not_resolve(monkeypatch: pytest.MonkeyPatch) -> None:
+    map_hosts(monkeypatch, {})
+
+    assert refusal("https://no-such-site.example/post").code == "dns_failure"
+
+
+@pytest.mark.usefixtures("reachable")
+def test_it_says_when_nothing_answers_at_the_address() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+
+    assert refusal(f"http://127.0.0.1:{closed_port}/").code == "connection_failed"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://files.example/report.html",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "http://alice:secret@blog.example/post",
+        "http://@blog.example/post",
+        "http:///no-host",
+        "http://blog.example:99999/",
+        "http://blog example/",
+        "http://1.2.3.4.5/",
+        "http://[fe80::1%25eth0]/",
+    ],
+)
+def test_it_refuses_addresses_that_are_not_plain_web_links(url: str) -> None:
+    assert refusal(url).code == "invalid_url"
+
+
+# --- Never our own network ----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("unreachable")
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1",
+        "2130706433",  # decimal
+        "0x7f.1",  # hex, short form
+        "0x7f000001",
+        "0177.0.0.1",  # octal
+        "127.1",
+        "[::ffff:127.0.0.1]",  # IPv4-mapped
+        "[::ffff:7f00:1]",
+        "localhost",  # resolved by the system for real
+    ],
+)
+def test_it_refuses_loopback_however_it_is_spelled_and_sends_nothing(page_server: PageServer, host: str) -> None:
+    error = refusal(page_server.url(BLOG, host=host))
+
+    assert error.code == "address_not_allowed"
+    assert page_server.total_hits == 0
+
+
+@pytest.mark.usefixtures("unreachable")
+def test_it_refuses_a_name_that_resolves_to_an_internal_address(
+    internal_server: PageServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    map_hosts(monkeypatch, {"intranet.example": "::1"})
+
+    assert refusal(internal_server.url("/secret", host="intranet.example")).code == "address_not_allowed"
+    assert refusal(internal_server.url("/secret")).code == "address_not_allowed"
+    assert internal_server.total_hits == 0
+
+
+@pytest.mark.usefixtures("unreachable")
+def test_it_refuses_a_name_if_any_of_its_addresses_is_internal(
+    page_server: PageServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    map_hosts(monkeypatch, {"mixed.example": "93.184.216.34,127.0.0.1"})
+
+    assert refusal(page_server.url(BLOG, host="mixed.example")).code == "address_not_allowed"
+    assert page_server.total_hits == 0
+
+
+@pytest.mark.usefixtures("reachable")
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://[::1]:{port}/secret",
+        "http://intranet.example:{port}/secret",
+        "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+        "http://[fd00:ec2::254]/latest/meta-data/",
+    ],
+)
+def test_it_rechecks_every_redirect_and_refuses_one_into_the_network(
+    page_server: PageServer, internal_server: PageServer, monkeypatch: pytest.MonkeyPatch, location: str
+) -> None:
+    map_hosts(monkeypatch, {"intranet.example": "::1"})
+    page_server.answers["/innocent"] = redirect(location.format(port=internal_server.port))
+
+    assert refusal(page_server.url("/innocent")).code == "address_not_allowed"
+    assert page_server.hits["/innocent"] == 1
+    assert internal_server.total_hits == 0
+
+
+@pytest.mark.usefixtures("reachable")
+def test_it_connects_to_the_address_it_vetted_without_asking_dns_again(
+    page_server: PageServer, internal_server: PageServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name answers with an allowed address once, then with an internal one."""
+    answers = iter(["127.0.0.1", "::1", "::1"])
+    lookups: list[str] = []
+
+    def rebinding_resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        lookups.append(host)
+        return [ipaddress.ip_address(next(answers))]
+
+    monkeypatch.setattr("threadr.lib.fetch.resolve", rebinding_resolve)
+
+    page = fetch(page_server.url(BLOG, host="rebind.example"))
+
+    assert b"CI build" in page.body
+    assert lookups == ["rebind.example"]
+    assert internal_server.total_hits == 0
+
+
+@pytest.mark.usefixtures("unreachable")
+@pytest.mark.parametrize(
+    "address",
+    [
+        "0.0.0.0",  # noqa: S104 — an address to judge, not to bind
+        "10.1.2.3",
+        "100.64.0.1",  # carrier-grade NAT
+        "127.0.0.53",
+        "169.254.169.254",  # cloud metadata
+        "172.16.5.4",
+        "192.168.1.1",
+        "192.0.0.170",
+        "198.18.0.1",
+        "224.0.0.251",
+        "240.0.0.1",
+        "255.255.255.255",
+        "::",
+        "::1",
+        "::127.0.0.1",  # IPv4-compatible
+        "fe80::1",
+        "fc00::1",
+        "fd00:ec2::254",  # cloud metadata over IPv6
+        "ff02::1",
+        "::ffff:10.0.0.1",  # IPv4-mapped
+        "::ffff:169.254.169.254",
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+        "64:ff9b::7f00:1",
+        "64:ff9b:1::5db8:d822",  # local-use NAT64
+        "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+        "2002:c0a8:101::",  # 6to4 of 192.168.1.1
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+        "2001:db8::1",
+    ],
+)
+def test_it_judges_non_public_addresses_not_allowed(address: str) -> None:
+    assert not address_allowed(ipaddress.ip_address(address))
+
+
+@pytest.mark.usefixtures("unreachable")
+@pytest.mark.parametrize(
+    "address",
+    [
+        "93.184.216.34",
+        "1.1.1.1",
+        "2606:4700:4700::1111",
+        "::ffff:93.184.216.34",
+        "64:ff9b::5db8:d822",
+        "2002:5db8:d822::",
+    ],
+)
+def test_it_judges_public_addresses_allowed_in_every_form(address: str) -> None:
+    assert address_allowed(ipaddress.ip_address(address))
+
+
+# --- TLS to the vetted address, checked against the name -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for secure.example, made with the system's openssl."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=secure.example", "-addext", "subjectAltName=DNS:secure.example"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+def tls_server(certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    cert, key = certificate
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<!DOCTYPE html><html><body><p>Served over TLS.</p></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.handle_error = lambda request, address: None  # type: ignore[method-assign]
+    server.socket = server_context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    client_context = ssl.create_default_context(cafile=str(cert))
+    monkeypatch.setattr("threadr.lib.fetch.tls_context", lambda: client_context)
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.usefixtures("reachable")
+def test_it_verifies_tls_against_the_name_while_connecting_to_the_vetted_address(
+    tls_server: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    map_hosts(monkeypatch, {"secure.example": "127.0.0.1", "impostor.example": "127.0.0.1"})
+
+    page = fetch(f"https://secure.example:{tls_server}/")
+
+    assert b"Served over TLS." in page.body
+    assert refusal(f"https://impostor.example:{tls_server}/").code == "connection_failed"
