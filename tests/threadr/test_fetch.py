@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django.fixtures import Settings
 
 from tests.fakes import pages
 from tests.fakes.pages import PageServer, map_hosts, redirect
@@ -26,13 +26,13 @@ BLOG = "/posts/ci-build-times"
 
 
 @pytest.fixture
-def reachable(settings: SettingsWrapper) -> None:
+def reachable(settings: Settings) -> None:
     """Let the fetcher reach the fake site on 127.0.0.1, as production reaches public hosts."""
     settings.FETCH_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.1/32"]
 
 
 @pytest.fixture
-def unreachable(settings: SettingsWrapper) -> None:
+def unreachable(settings: Settings) -> None:
     """Production's rule: no private network is allowed."""
     settings.FETCH_ALLOWED_PRIVATE_NETWORKS = []
 
@@ -132,7 +132,7 @@ def test_it_refuses_pages_over_five_megabytes_however_they_arrive(page_server: P
 
 @pytest.mark.usefixtures("reachable")
 @pytest.mark.parametrize("path", ["/slow", "/drip"])
-def test_it_gives_up_at_the_total_deadline(page_server: PageServer, settings: SettingsWrapper, path: str) -> None:
+def test_it_gives_up_at_the_total_deadline(page_server: PageServer, settings: Settings, path: str) -> None:
     """A server that says nothing, and one that answers a byte at a time so that no single read is slow."""
     settings.FETCH_TIMEOUT = 0.4
     started = time.monotonic()
