@@ -96,6 +96,12 @@ def gzip_bomb() -> bytes:
     return b"".join(chunks)
 
 
+def _raw_deflate(data: bytes) -> bytes:
+    """Deflate without the zlib wrapper, as some servers send it despite the spec."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
 def _drip(handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
     """Headers at once, then a byte every 50 ms until the client gives up: each read is quick, the whole is not."""
     handler.send_response(200)
@@ -139,6 +145,21 @@ def default_answers() -> dict[str, Answer]:
             headers=(("Content-Type", HTML), ("Content-Encoding", "gzip")), body=gzip.compress(blog)
         ),
         "/xhtml/ci-build-times": Answer(headers=(("Content-Type", "application/xhtml+xml"),), body=blog),
+        "/deflated/ci-build-times": Answer(
+            headers=(("Content-Type", HTML), ("Content-Encoding", "deflate")), body=zlib.compress(blog)
+        ),
+        "/raw-deflated/ci-build-times": Answer(
+            headers=(("Content-Type", HTML), ("Content-Encoding", "deflate")), body=_raw_deflate(blog)
+        ),
+        "/untyped/ci-build-times": Answer(headers=(), body=blog),
+        "/corrupt-gzip": Answer(
+            headers=(("Content-Type", HTML), ("Content-Encoding", "gzip")), body=gzip.compress(blog)[:10] + b"\xff" * 64
+        ),
+        "/truncated-gzip": Answer(
+            headers=(("Content-Type", HTML), ("Content-Encoding", "gzip")), body=gzip.compress(blog)[:200]
+        ),
+        "/brotli": Answer(headers=(("Content-Type", HTML), ("Content-Encoding", "br")), body=b"\x1b\x00"),
+        "/lost-redirect": Answer(status=302, body=b""),
         "/hop/2": redirect("/hop/1", status=301),
         "/hop/1": redirect("/posts/ci-build-times"),
         "/chain/4": redirect("/chain/3"),

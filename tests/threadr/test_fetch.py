@@ -95,9 +95,15 @@ def test_it_never_follows_a_redirect_to_another_scheme(page_server: PageServer) 
 @pytest.mark.usefixtures("reachable")
 @pytest.mark.parametrize(
     ("path", "content_type"),
-    [("/gzipped/ci-build-times", "text/html"), ("/xhtml/ci-build-times", "application/xhtml+xml")],
+    [
+        ("/gzipped/ci-build-times", "text/html"),
+        ("/deflated/ci-build-times", "text/html"),
+        ("/raw-deflated/ci-build-times", "text/html"),
+        ("/xhtml/ci-build-times", "application/xhtml+xml"),
+        ("/untyped/ci-build-times", "text/html"),  # no Content-Type: recognised by its doctype
+    ],
 )
-def test_it_reads_compressed_and_xhtml_pages(page_server: PageServer, path: str, content_type: str) -> None:
+def test_it_reads_compressed_xhtml_and_untyped_pages(page_server: PageServer, path: str, content_type: str) -> None:
     page = fetch(page_server.url(path))
 
     assert page.content_type == content_type
@@ -150,9 +156,13 @@ def test_it_gives_up_at_the_total_deadline(page_server: PageServer, settings: Se
         ("/forbidden", "blocked", 403),
         ("/payment-required", "http_error", 402),
         ("/broken", "http_error", 500),
+        ("/lost-redirect", "http_error", 302),
+        ("/corrupt-gzip", "http_error", None),
+        ("/truncated-gzip", "http_error", None),
+        ("/brotli", "http_error", None),  # an encoding we never asked for
     ],
 )
-def test_it_names_each_refusal_by_the_server(page_server: PageServer, path: str, code: str, status: int) -> None:
+def test_it_names_each_failure_of_the_server(page_server: PageServer, path: str, code: str, status: int | None) -> None:
     error = refusal(page_server.url(path))
 
     assert (error.code, error.status) == (code, status)

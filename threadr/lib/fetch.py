@@ -447,12 +447,7 @@ def _read_body(response: http.client.HTTPResponse, deadline: _Deadline) -> bytes
     raw = _raw_chunks(response, deadline, limit)
     if encoding in ("gzip", "x-gzip", "deflate"):
         raw = _inflate(raw, gzip=encoding != "deflate", limit=limit)
-    body = bytearray()
-    for chunk in raw:
-        body += chunk
-        if len(body) > limit:
-            raise FetchError("too_large", f"the page is larger than {limit} bytes")
-    return bytes(body)
+    return b"".join(raw)
 
 
 def _raw_chunks(response: http.client.HTTPResponse, deadline: _Deadline, limit: int) -> Iterator[bytes]:
@@ -488,6 +483,8 @@ def _inflate(chunks: Iterator[bytes], *, gzip: bool, limit: int) -> Iterator[byt
             data = decompressor.unconsumed_tail
         if decompressor.eof:
             return
+    if decompressor is None or not decompressor.eof:
+        raise FetchError("http_error", "the compressed page ends before its end")
 
 
 def _looks_zlib(chunk: bytes) -> bool:
