@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 MIN_ARTICLE_CHARS = 300
 # A page that declares itself paywalled (or shows a subscribe prompt) and yields less than this is a teaser.
 PAYWALL_TEASER_CHARS = 1500
-CACHE_VERSION = "v1"
+CACHE_VERSION = "v1"  # part of the cache key: bump it when Article's fields change
 
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid"})
 TRACKING_PREFIXES = ("utm_", "mc_eid", "_hs")
@@ -135,7 +135,9 @@ def _article_from_text(page: FetchedPage) -> Article:
     if separator and "\n" not in first and len(first) <= 150:
         title, text = first, rest
     _check_is_article(text, "")
-    return Article(text=text, title=title, url=page.final_url, canonical_url=page.final_url)
+    return Article(
+        text=text, title=title, url=page.final_url, canonical_url=page.final_url, language=_language("", page)
+    )
 
 
 def _check_is_article(text: str, html: str) -> None:
