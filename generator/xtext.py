@@ -34,8 +34,12 @@ EMOJI_WEIGHT = 2
 
 _LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
 _INVALID_CHARS = frozenset("\ufffe\ufeff\uffff")
+_INVALID_RE = re.compile("[\ufffe\ufeff\uffff]")
+_HEAVY_RE = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 
-# Character groups, spelled so that the same text is valid in JavaScript's `u` mode (see xtext.js).
+# Character groups, spelled so that the same text is valid in JavaScript's `u` mode (see xtext.js). Letters are
+# matched in both cases explicitly, never through a case-insensitive flag: Python and JavaScript fold case
+# differently for a few characters (such as U+0130), and the server and the browser must find the same URLs.
 _SPACES = "\\t-\\r \\u0085\\u00a0\\u1680\\u180e\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 _INVALID = "\\ufffe\\ufeff\\uffff"
 _DIRECTIONAL = "\\u202a-\\u202e\\u061c\\u200e\\u200f\\u2066-\\u2069"
@@ -48,38 +52,35 @@ _CYRILLIC = "\\u0400-\\u04ff"
 
 _DOMAIN_CHAR = f"[^{_PUNCT}{_SPACES}{_INVALID}{_DIRECTIONAL}]"
 _SUBDOMAIN = f"(?:(?:{_DOMAIN_CHAR}(?:[_\\-]|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
-_DOMAIN_NAME = f"(?:(?:{_DOMAIN_CHAR}(?:\\-|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
+_DOMAIN_NAME = f"(?:(?:{_DOMAIN_CHAR}(?:-|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
 _TLD_END = "(?=[^0-9a-zA-Z@+\\-]|$)"
 _GTLD = f"(?:(?:{GTLD_PATTERN}){_TLD_END})"
 _CCTLD = f"(?:(?:{CCTLD_PATTERN}){_TLD_END})"
-_PUNYCODE = "(?:xn--[\\-0-9a-z]+)"
+_PUNYCODE = "(?:[xX][nN]--[\\-0-9a-zA-Z]+)"
 _DOMAIN = f"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}(?:{_GTLD}|{_CCTLD}|{_PUNYCODE}))"
-_PATH_CHAR = f"[a-z{_CYRILLIC}0-9!*';:=+,.$/%#\\[\\]\\-\\u2013_~@|&{_LATIN_ACCENTS}]"
+_PATH_CHAR = f"[a-z{_CYRILLIC}0-9A-Z!*';:=+,.$/%#\\[\\]\\-\\u2013_~@|&{_LATIN_ACCENTS}]"
 _BALANCED_PARENS = f"\\((?:{_PATH_CHAR}+|(?:{_PATH_CHAR}*\\({_PATH_CHAR}+\\){_PATH_CHAR}*))\\)"
-_PATH_END = f"(?:[+\\-a-z{_CYRILLIC}0-9=_#/{_LATIN_ACCENTS}]|{_BALANCED_PARENS})"
+_PATH_END = f"(?:[+\\-a-z{_CYRILLIC}0-9A-Z=_#/{_LATIN_ACCENTS}]|{_BALANCED_PARENS})"
 _PATH = f"(?:(?:{_PATH_CHAR}*(?:{_BALANCED_PARENS}{_PATH_CHAR}*)*{_PATH_END})|(?:@{_PATH_CHAR}+/))"
-_QUERY_CHAR = "[a-z0-9!?*'@();:&=+$/%#\\[\\]\\-_.,~|]"
-_QUERY_END = "[a-z0-9\\-_&=#/]"
+_QUERY_CHAR = "[a-zA-Z0-9!?*'@();:&=+$/%#\\[\\]\\-_.,~|]"
+_QUERY_END = "[a-zA-Z0-9\\-_&=#/]"
 _PRECEDING = f"(?:[^A-Za-z0-9@\\uff20$#\\uff03{_INVALID}]|[{_DIRECTIONAL}]|^)"
 
 _URL_RE = re.compile(
     f"(?P<before>{_PRECEDING})"
     "(?P<url>"
-    "(?P<protocol>https?://)?"
+    "(?P<protocol>[hH][tT][tT][pP][sS]?://)?"
     f"(?P<domain>{_DOMAIN})"
     "(?::[0-9]+)?"
     f"(?P<path>/{_PATH}*)?"
     f"(?:\\?{_QUERY_CHAR}*{_QUERY_END})?"
-    ")",
-    re.IGNORECASE,
+    ")"
 )
-_ASCII_DOMAIN_RE = re.compile(
-    f"(?:(?:[\\-a-z0-9{_LATIN_ACCENTS}]+)\\.)+(?:{_GTLD}|{_CCTLD}|{_PUNYCODE})", re.IGNORECASE
-)
+_ASCII_DOMAIN_RE = re.compile(f"(?:(?:[\\-a-zA-Z0-9{_LATIN_ACCENTS}]+)\\.)+(?:{_GTLD}|{_CCTLD}|{_PUNYCODE})")
 # Without a scheme, "name.cc" alone is not a link (so "it.It" stays text), except the .co and .tv ones X allows.
-_SHORT_CC_DOMAIN_RE = re.compile(f"{_DOMAIN_NAME}{_CCTLD}", re.IGNORECASE)
-_SPECIAL_SHORT_DOMAIN_RE = re.compile(f"{_DOMAIN_NAME}(?:(?:co|tv){_TLD_END})", re.IGNORECASE)
-_SHORT_LINK_RE = re.compile("https?://t\\.co/([a-z0-9]+)", re.IGNORECASE)
+_SHORT_CC_DOMAIN_RE = re.compile(f"{_DOMAIN_NAME}{_CCTLD}")
+_SPECIAL_SHORT_DOMAIN_RE = re.compile(f"{_DOMAIN_NAME}(?:(?:[cC][oO]|[tT][vV]){_TLD_END})")
+_SHORT_LINK_RE = re.compile("[hH][tT][tT][pP][sS]?://[tT]\\.[cC][oO]/([a-zA-Z0-9]+)")
 _LABEL_SEPARATORS_RE = re.compile("[.\\u3002\\uff0e\\uff61]")
 _NOT_SPACE_RE = re.compile(f"[^{_SPACES}]")
 
@@ -128,7 +129,8 @@ class TweetLength:
 
 def weighted_length(text: str) -> int:
     """The text's weight by X's rules (280 is the limit)."""
-    return parse(text).weighted_length
+    normalized = unicodedata.normalize("NFC", text)
+    return _weigh(normalized, _entities(normalized))[0]
 
 
 def is_valid(text: str) -> bool:
@@ -139,32 +141,16 @@ def is_valid(text: str) -> bool:
 def parse(text: str) -> TweetLength:
     """Weigh the text as X does; see the module docstring for the rules."""
     normalized = unicodedata.normalize("NFC", text)
-    url_ends = dict(find_urls(normalized))
-    emoji_ends = dict(emoji_spans(normalized))
-    weight = 0
-    valid = True
-    index = 0
-    utf16_index = -1  # UTF-16 index of the last code unit consumed so far
-    valid_end = 0
-    while index < len(normalized):
-        if index in url_ends:
-            end, unit_weight = url_ends[index], URL_WEIGHT
-        elif index in emoji_ends:
-            end, unit_weight = emoji_ends[index], EMOJI_WEIGHT
-        elif normalized.startswith("\r\n", index):
-            end, unit_weight = index + 2, 1
-        else:
-            end, unit_weight = index + 1, _char_weight(normalized[index])
-            valid = valid and normalized[index] not in _INVALID_CHARS
-        weight += unit_weight
-        utf16_index += _utf16_length(normalized[index:end])
-        if valid and weight <= MAX_WEIGHTED_LENGTH:
-            valid_end = utf16_index
-        index = end
+    entities = _entities(normalized)
+    weight, has_invalid = _weigh(normalized, entities)
+    if has_invalid or weight > MAX_WEIGHTED_LENGTH:
+        valid_end = _valid_end(normalized, entities)
+    else:
+        valid_end = max(_utf16_length(normalized) - 1, 0)
     text_length = _utf16_length(text)
     return TweetLength(
         weighted_length=weight,
-        valid=valid and 0 < weight <= MAX_WEIGHTED_LENGTH and _NOT_SPACE_RE.search(normalized) is not None,
+        valid=not has_invalid and 0 < weight <= MAX_WEIGHTED_LENGTH and _NOT_SPACE_RE.search(normalized) is not None,
         permillage=weight * 1000 // MAX_WEIGHTED_LENGTH,
         valid_range_start=0,
         valid_range_end=valid_end + text_length - _utf16_length(normalized),
@@ -200,6 +186,54 @@ def find_urls(text: str) -> list[tuple[int, int]]:
 def emoji_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of every emoji sequence in `text`; never cut a text inside one of these."""
     return [match.span() for match in _EMOJI_RE.finditer(text)]
+
+
+def _entities(text: str) -> dict[int, tuple[int, int]]:
+    """Start -> (end, weight) of the URLs and emoji as X's counter meets them; a URL wins over an emoji."""
+    entities = {start: (end, EMOJI_WEIGHT) for start, end in emoji_spans(text)}
+    entities.update({start: (end, URL_WEIGHT) for start, end in find_urls(text)})
+    return entities
+
+
+def _weigh(text: str, entities: dict[int, tuple[int, int]]) -> tuple[int, bool]:
+    """The total weight, and whether a character X refuses occurs, walking entity by entity, not character by
+    character (the text between two entities is weighed with one regex pass)."""
+    weight, index, has_invalid = 0, 0, False
+    for start in sorted(entities):
+        if start < index:  # starts inside a previous URL or emoji: X's counter never sees it
+            continue
+        plain = text[index:start]
+        weight += _plain_weight(plain)
+        has_invalid = has_invalid or _INVALID_RE.search(plain) is not None
+        index, entity_weight = entities[start]
+        weight += entity_weight
+    plain = text[index:]
+    return weight + _plain_weight(plain), has_invalid or _INVALID_RE.search(plain) is not None
+
+
+def _plain_weight(text: str) -> int:
+    return len(text) + len(_HEAVY_RE.findall(text)) - text.count("\r\n")
+
+
+def _valid_end(text: str, entities: dict[int, tuple[int, int]]) -> int:
+    """UTF-16 index of the last code unit that still fits in 280 with nothing refused before it."""
+    weight, index, utf16_index, valid_end = 0, 0, -1, 0
+    while index < len(text):
+        if index in entities:
+            end, unit_weight = entities[index]
+        elif text.startswith("\r\n", index):
+            end, unit_weight = index + 2, 1
+        elif text[index] in _INVALID_CHARS:
+            return valid_end
+        else:
+            end, unit_weight = index + 1, _char_weight(text[index])
+        weight += unit_weight
+        utf16_index += _utf16_length(text[index:end])
+        if weight > MAX_WEIGHTED_LENGTH:
+            return valid_end
+        valid_end = utf16_index
+        index = end
+    return valid_end
 
 
 def _scheme_less_spans(*, domain: str, start: int, end: int, has_path: bool) -> list[tuple[int, int]]:

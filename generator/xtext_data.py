@@ -50,7 +50,7 @@ def code_point_ranges(predicate_pattern: str) -> list[Range]:
 
 
 def tld_pattern(tlds: Iterable[str]) -> str:
-    """A regex alternation of the TLDs folded into a trie, valid as-is in Python `re` and JavaScript `u` mode.
+    """A case-insensitive alternation of the TLDs folded into a trie, valid in Python `re` and JavaScript `u` mode.
 
     A trie keeps the pattern fast in Python's backtracking engine, which does not optimise long alternations.
     """
@@ -67,13 +67,20 @@ def tld_pattern(tlds: Iterable[str]) -> str:
 
 def _trie_pattern(node: dict) -> str:
     ends_here = "" in node
-    branches = [char + _trie_pattern(child) for char, child in sorted(node.items()) if char]
+    branches = [_either_case(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char]
     if not branches:
         return ""
     if len(branches) == 1 and not ends_here:
         return branches[0]
     body = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{'|'.join(branches)})"
     return f"{body}?" if ends_here else body
+
+
+def _either_case(char: str) -> str:
+    """The character in both cases as a class: X matches domains case-insensitively, and spelling the cases out
+    keeps Python's and JavaScript's differing case-folding rules out of the match."""
+    upper = char.upper()
+    return f"[{char}{upper}]" if len(upper) == 1 and upper != char else char
 
 
 def render_python(*, gtlds: list[str], cctlds: list[str], pictographic: list[Range]) -> str:
