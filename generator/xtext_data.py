@@ -124,16 +124,14 @@ def main() -> None:
 
     psl = Path(tld.__file__).parent / "res" / "effective_tld_names.dat.txt"
     tlds = tlds_from_public_suffix_list(psl.read_text(encoding="utf-8"))
-    tables = {
-        # Country codes are the two-letter ASCII labels; IDN country codes behave as generic ones here because a
-        # domain without a scheme must be ASCII anyway (see xtext.find_urls).
-        "gtlds": [label for label in tlds if not (len(label) == 2 and label.isascii())],
-        "cctlds": [label for label in tlds if len(label) == 2 and label.isascii()],
-        "pictographic": code_point_ranges(r"\p{Extended_Pictographic}"),
-    }
-    PY_TABLES.write_text(render_python(**tables), encoding="utf-8")
-    JS_TABLES.write_text(render_js(**tables), encoding="utf-8")
-    sys.stdout.write(f"{len(tlds)} TLDs, {len(tables['pictographic'])} pictographic ranges\n")
+    # Country codes are the two-letter ASCII labels; IDN country codes behave as generic ones here because a
+    # domain without a scheme must be ASCII anyway (see xtext.find_urls).
+    gtlds = [label for label in tlds if not (len(label) == 2 and label.isascii())]
+    cctlds = [label for label in tlds if len(label) == 2 and label.isascii()]
+    pictographic = code_point_ranges(r"\p{Extended_Pictographic}")
+    PY_TABLES.write_text(render_python(gtlds=gtlds, cctlds=cctlds, pictographic=pictographic), encoding="utf-8")
+    JS_TABLES.write_text(render_js(gtlds=gtlds, cctlds=cctlds, pictographic=pictographic), encoding="utf-8")
+    sys.stdout.write(f"{len(tlds)} TLDs, {len(pictographic)} pictographic ranges\n")
 
 
 if __name__ == "__main__":
