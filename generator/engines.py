@@ -1,0 +1,72 @@
+"""Choosing an engine and a style, and turning an engine's bodies into a finished, numbered thread.
+
+The web, the API and the command line all start here, so `THREADR_ENGINE` means the same thing everywhere. The LLM
+engine is imported only when chosen: a deployment without a key never loads its vendor SDK.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from generator.domain import MAX_TWEETS, Article, Engine, StyleSpec, ThreadOptions
+from generator.local_engine import LocalEngine
+from generator.models import Style
+from generator.splitter import number_tweets
+
+ENGINE_NAMES = ("auto", "openai", "local")
+
+# What a fresh install without seeded styles (or with all of them switched off) still offers.
+FALLBACK_STYLE = StyleSpec(
+    slug="summary",
+    name="Summary",
+    description="The article's key points, in order.",
+    llm_guidance="Open with a hook that states the main takeaway, then give the key points in the article's order.",
+    local_structure="summary",
+)
+
+
+def engine_name(name: str | None = None) -> str:
+    """The concrete engine `name` (or `THREADR_ENGINE`) stands for: "auto" is OpenAI when a key is set."""
+    choice = (name or settings.THREADR_ENGINE or "auto").lower()
+    if choice not in ENGINE_NAMES:
+        raise ValueError(f"Unknown engine {choice!r}: use one of {', '.join(ENGINE_NAMES)}.")
+    if choice == "auto":
+        return "openai" if settings.OPENAI_API_KEY else "local"
+    return choice
+
+
+def get_engine(name: str | None = None) -> Engine:
+    if engine_name(name) == "openai":
+        from generator.llm import OpenAIEngine
+
+        return OpenAIEngine()
+    return LocalEngine()
+
+
+def build_thread(*, engine: Engine, article: Article, options: ThreadOptions, style: StyleSpec) -> list[str]:
+    """Run the engine to the end and number its bodies: the whole thread at once, for callers that do not
+    stream. At most `options.max_tweets` (or 25) tweets, however many bodies the engine produced."""
+    bodies = list(engine.generate(article=article, options=options, style=style))
+    return number_tweets(bodies[: options.max_tweets or MAX_TWEETS], options.numbering)
+
+
+def default_style() -> StyleSpec:
+    """The first active style every plan may use, in picker order."""
+    style = Style.objects.filter(is_active=True, premium_only=False).first()
+    return style.spec() if style else FALLBACK_STYLE
+
+
+def style_spec(slug: str | None) -> StyleSpec:
+    """The active style with this slug (the default style when no slug is given).
+
+    Raises `Style.DoesNotExist` for an unknown or switched-off slug, except on an install with no active style
+    at all, where the fallback Summary stands in for every slug.
+    """
+    if not slug:
+        return default_style()
+    style = Style.objects.filter(slug=slug, is_active=True).first()
+    if style:
+        return style.spec()
+    if not Style.objects.filter(is_active=True).exists():
+        return FALLBACK_STYLE
+    raise Style.DoesNotExist(f"No active style {slug!r}.")
