@@ -10,13 +10,17 @@ class GenerationError(Exception):
     status = 500
     retryable = False
 
-    def __init__(self, message: str, *, code: str | None = None, retryable: bool | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, retryable: bool | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         if retryable is not None:
             self.retryable = retryable
+        if status is not None:
+            self.status = status
 
 
 class ImportFailed(GenerationError):
@@ -56,3 +60,25 @@ class ProviderRejected(ProviderError):
     code = "provider_rejected"
     status = 502
     retryable = False
+
+
+class QuotaExceeded(GenerationError):
+    """The plan's daily or monthly allowance is used up (402). `usage` says what was used and when it resets."""
+
+    code = "quota_exceeded"
+    status = 402
+
+    def __init__(self, message: str, *, reason: str, usage: object) -> None:
+        super().__init__(message)
+        self.reason = reason  # "daily" or "monthly"
+        self.usage = usage
+
+
+class PremiumStyleRequired(GenerationError):
+    code = "premium_style"
+    status = 403
+
+
+class InputInvalid(GenerationError):
+    code = "invalid_input"
+    status = 400

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -187,6 +188,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 FREE_DAILY_LIMIT = env_int("FREE_DAILY_LIMIT", 5)
 FREE_MONTHLY_LIMIT = env_int("FREE_MONTHLY_LIMIT", 20)
 PREMIUM_DAILY_CEILING = env_int("PREMIUM_DAILY_CEILING", 200)
+# Burst throttles (per minute) on generation starts; the quota above is the exact limit, these stop floods.
+GENERATION_RATE_PER_USER = env_int("GENERATION_RATE_PER_USER", 6)
+GENERATION_RATE_PER_IP = env_int("GENERATION_RATE_PER_IP", 30)
+MAX_REGENERATIONS_PER_THREAD = 20
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "support@threadr.localhost")
 
@@ -199,6 +204,8 @@ OPENAI_CONNECT_TIMEOUT = env_float("OPENAI_CONNECT_TIMEOUT", 5.0)
 OPENAI_FIRST_TOKEN_TIMEOUT = env_float("OPENAI_FIRST_TOKEN_TIMEOUT", 30.0)
 OPENAI_TOTAL_TIMEOUT = env_float("OPENAI_TOTAL_TIMEOUT", 120.0)
 OPENAI_MAX_RETRIES = env_int("OPENAI_MAX_RETRIES", 2)
+# A reservation older than this belongs to a request that died; it stops counting against the quota.
+GENERATION_STALE_AFTER = env_int("GENERATION_STALE_AFTER", int(OPENAI_TOTAL_TIMEOUT) + 60)
 # URL import (threadr.lib.fetch): the one outbound HTTP door, guarded against SSRF.
 FETCH_TIMEOUT = env_float("FETCH_TIMEOUT", 10.0)
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5 * 1024 * 1024)
@@ -267,6 +274,16 @@ PERMISSIONS_POLICY = (
 # --- API ----------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Bearer first: an anonymous API call is answered 401 with `WWW-Authenticate: Bearer`.
+        "accounts.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "EXCEPTION_HANDLER": "threadr.api.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,  # `?format=` belongs to the export endpoint
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Threadr API",

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from generator.urls import api_urlpatterns
 from threadr import views
 
 urlpatterns = [
@@ -11,6 +13,11 @@ urlpatterns = [
     path("terms", views.terms, name="terms"),
     path("health", views.health_view, name="health"),
     path("readiness", views.readiness_view, name="readiness"),
+    path("api/v1/", include(api_urlpatterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("billing/", include("billing.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -1,0 +1,78 @@
+"""Account settings: plan and usage, API tokens, data export, deletion."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts import selectors, services
+from accounts.models import ApiToken, User
+from generator.selectors import usage_for
+
+
+def _settings_page(request: HttpRequest, *, new_token: str | None = None, status: int = 200) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    context = {
+        "usage": usage_for(user=user),
+        "tokens": ApiToken.objects.filter(user=user, revoked_at=None),
+        "new_token": new_token,
+    }
+    return render(request, "account/settings.html", context, status=status)
+
+
+@login_required
+@require_safe
+def account_settings(request: HttpRequest) -> HttpResponse:
+    return _settings_page(request)
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    """The new token is shown once, in this response, and never again."""
+    issued = services.api_token_create(user=request.user, name=request.POST.get("name", ""))  # type: ignore[arg-type]
+    return _settings_page(request, new_token=issued.raw, status=201)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at=None)
+    services.api_token_revoke(token=token)
+    messages.success(request, f"The token “{token.name}” was revoked. Scripts using it will get 401.")
+    return redirect("account_settings")
+
+
+@login_required
+@require_safe
+def data_export(request: HttpRequest) -> HttpResponse:
+    data = selectors.user_export(user=request.user)  # type: ignore[arg-type]
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json"
+    )
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="threadr-export-{stamp}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        if user.check_password(request.POST.get("password", "")):
+            services.user_delete(user=user)
+            logout(request)
+            messages.success(request, "Your account and your threads were deleted. Thank you for using Threadr.")
+            return redirect("landing")
+        return render(
+            request, "account/delete.html", {"error": "That password is not right. Nothing was deleted."}, status=400
+        )
+    return render(request, "account/delete.html")

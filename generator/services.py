@@ -1,0 +1,303 @@
+"""Writes for the generator: reserving quota, running a generation, and changing threads.
+
+A generation is a stream of events (`status`, `tweet`, `done` or `error`) so the JSON API, the SSE API and the
+command line share one code path. It is saved in one transaction with its ledger row, whatever the client does
+meanwhile: the SSE view drains the stream to the end when the browser goes away.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from generator import xtext
+from generator.domain import Article, Numbering, ThreadOptions
+from generator.engines import get_engine, style_spec
+from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded
+from generator.models import Generation, Style, Thread
+from generator.selectors import usage_for
+from generator.splitter import number_tweets
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_LENGTH = 50_000
+Event = tuple[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class GenerationInput:
+    options: ThreadOptions
+    text: str = ""
+    url: str = ""
+
+    @property
+    def kind(self) -> str:
+        return Generation.InputKind.URL if self.url else Generation.InputKind.TEXT
+
+
+def tweet_payload(position: int, text: str) -> dict[str, Any]:
+    return {"position": position, "text": text, "weighted_length": xtext.weighted_length(text)}
+
+
+def style_check(*, user: User, slug: str) -> Style | None:
+    """The chosen style, if the user may use it. Unknown slugs are bad input; premium styles need premium."""
+    style = Style.objects.filter(slug=slug, is_active=True).first()
+    if style is None:
+        if Style.objects.filter(is_active=True).exists():
+            raise InputInvalid(f"There is no style called '{slug}'.", code="unknown_style")
+        return None
+    if style.premium_only and not user.is_premium():
+        raise PremiumStyleRequired(f"The {style.name} style is part of the premium plans. Upgrade to use it.")
+    return style
+
+
+def generation_reserve(*, user: User, input_kind: str, now: datetime | None = None) -> Generation:
+    """Reserve one generation or raise QuotaExceeded. Runs before any provider work.
+
+    The user's row is locked, so concurrent requests from one user — on any number of hosts — queue here and
+    each sees the others' reservations."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        usage = usage_for(user=locked, now=now)
+        if usage.monthly_limit is not None and usage.monthly_used >= usage.monthly_limit:
+            raise QuotaExceeded(
+                f"You've used all {usage.monthly_limit} free threads this month. "
+                "Upgrade for unlimited threads, or wait for the 1st of next month (UTC).",
+                reason="monthly",
+                usage=usage,
+            )
+        if usage.daily_used >= usage.daily_limit:
+            if usage.plan == "premium":
+                message = f"You've reached today's fair-use ceiling of {usage.daily_limit} threads."
+            else:
+                message = (
+                    f"You've used all {usage.daily_limit} free threads today. "
+                    "Upgrade for unlimited threads, or come back after midnight UTC."
+                )
+            raise QuotaExceeded(message, reason="daily", usage=usage)
+        return Generation.objects.create(user=locked, input_kind=input_kind, created_at=now)
+
+
+def generation_fail(*, generation: Generation, code: str, now: datetime | None = None) -> None:
+    """Release the reservation: a failed attempt never costs quota."""
+    now = now or timezone.now()
+    Generation.objects.filter(pk=generation.pk).update(
+        status=Generation.Status.FAILED,
+        error_code=code[:40],
+        finished_at=now,
+        duration_ms=_ms(generation.created_at, now),
+    )
+
+
+def _ms(start: datetime, end: datetime) -> int:
+    return max(0, int((end - start).total_seconds() * 1000))
+
+
+def _release_connection() -> None:
+    """Give the database connection back to the pool while waiting on the provider (seconds to minutes), so a
+    host's streams are limited by its threads, not its database connections."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def _title_for(article: Article, bodies: list[str]) -> str:
+    title = article.title.strip() or (bodies[0] if bodies else "Untitled thread")
+    title = " ".join(title.split())
+    return title if len(title) <= 120 else title[:119].rstrip() + "…"
+
+
+def generation_events(*, user: User, generation: Generation, data: GenerationInput) -> Iterator[Event]:
+    """Run a reserved generation, yielding events as they happen. Never raises: failures become an `error`
+    event and release the reservation. Success saves the thread and consumes the reservation atomically."""
+    from generator.extract import import_article  # imported late: pulls in trafilatura (slow to import)
+
+    started = time.monotonic()
+    engine = None
+    try:
+        style = style_check(user=user, slug=data.options.style)
+        spec = style.spec() if style else style_spec(data.options.style)
+        if data.url:
+            yield "status", {"stage": "fetching"}
+            article = import_article(data.url)
+        else:
+            article = Article(text=data.text)
+        engine = get_engine()
+        _release_connection()
+        yield "status", {"stage": "generating"}
+        bodies: list[str] = []
+        first_tweet_ms = None
+        for body in engine.generate(article=article, options=data.options, style=spec):
+            if first_tweet_ms is None:
+                first_tweet_ms = int((time.monotonic() - started) * 1000)
+            bodies.append(body)
+            yield "tweet", tweet_payload(len(bodies), body)
+        if not bodies:
+            raise GenerationError("The engine produced no tweets. Try again or paste more text.", code="empty")
+        yield "status", {"stage": "saving"}
+        thread = thread_create_from_generation(
+            generation=generation,
+            user=user,
+            article=article,
+            bodies=bodies,
+            data=data,
+            style=style,
+            engine=engine.name,
+            first_tweet_ms=first_tweet_ms,
+        )
+    except GenerationError as error:
+        generation_fail(generation=generation, code=error.code)
+        logger.info("generation failed", extra={"error_code": error.code, "generation_id": generation.pk})
+        yield "error", {"code": error.code, "message": error.message, "status": error.status}
+        return
+    except Exception:
+        generation_fail(generation=generation, code="internal_error")
+        logger.exception("generation crashed", extra={"generation_id": generation.pk})
+        message = "Something went wrong on our side while writing your thread. No quota was used; try again."
+        yield "error", {"code": "internal_error", "message": message, "status": 500}
+        return
+    yield "done", {"id": thread.pk, "url": f"/app/threads/{thread.pk}/", "tweets": thread.tweets}
+
+
+def thread_create_from_generation(
+    *,
+    generation: Generation,
+    user: User,
+    article: Article,
+    bodies: list[str],
+    data: GenerationInput,
+    style: Style | None,
+    engine: str,
+    first_tweet_ms: int | None,
+) -> Thread:
+    """Number the tweets and save the thread with its consumed ledger row, in one transaction."""
+    tweets = number_tweets(bodies, data.options.numbering)
+    now = timezone.now()
+    with transaction.atomic():
+        thread = Thread(
+            owner=user,
+            title=_title_for(article, bodies),
+            source_url=article.canonical_url or article.url or data.url,
+            source_text=article.text,
+            style=style,
+            options=options_to_dict(data.options),
+            engine=engine,
+        )
+        thread.set_tweets(tweets)
+        thread.save()
+        Generation.objects.filter(pk=generation.pk).update(
+            status=Generation.Status.SUCCEEDED,
+            engine=engine,
+            thread=thread,
+            finished_at=now,
+            duration_ms=_ms(generation.created_at, now),
+            first_tweet_ms=first_tweet_ms,
+        )
+    return thread
+
+
+def options_to_dict(options: ThreadOptions) -> dict[str, Any]:
+    return {
+        "style": options.style,
+        "tone": str(options.tone),
+        "max_tweets": options.max_tweets,
+        "numbering": str(options.numbering),
+        "hashtags": options.hashtags,
+        "cta": options.cta,
+        "link_in_reply": options.link_in_reply,
+        "language": options.language,
+    }
+
+
+def thread_options(thread: Thread) -> ThreadOptions:
+    """The options a thread was made with (defaults for anything missing)."""
+    saved = thread.options or {}
+    options = ThreadOptions()
+    known = {field: saved[field] for field in options_to_dict(options) if field in saved}
+    if "numbering" in known:
+        known["numbering"] = Numbering(known["numbering"])
+    return replace(options, **known)
+
+
+def thread_update(*, thread: Thread, **changes: Any) -> Thread:
+    """Apply an edit from the editor or the API. `tweets` replaces the list; `shared` creates or drops the link."""
+    if "tweets" in changes:
+        tweets = [text.strip() for text in changes.pop("tweets")]
+        if not tweets or any(not text for text in tweets):
+            raise InputInvalid("A thread needs at least one tweet, and tweets cannot be empty.")
+        thread.set_tweets(tweets)
+    if "shared" in changes:
+        shared = changes.pop("shared")
+        if shared and not thread.share_token:
+            thread.share_token = secrets.token_urlsafe(24)
+        elif not shared:
+            thread.share_token = None
+    for field in ("title", "is_favourite", "is_archived"):
+        if field in changes:
+            setattr(thread, field, changes.pop(field))
+    thread.save()
+    return thread
+
+
+def thread_duplicate(*, thread: Thread) -> Thread:
+    copy = Thread(
+        owner=thread.owner,
+        title=f"Copy of {thread.title}"[:200],
+        source_url=thread.source_url,
+        source_text=thread.source_text,
+        style=thread.style,
+        options=thread.options,
+        engine=thread.engine,
+    )
+    copy.set_tweets(thread.tweets)
+    copy.save()
+    return copy
+
+
+def thread_delete(*, thread: Thread) -> None:
+    thread.delete()
+
+
+def tweet_regenerate(*, thread: Thread, position: int, instruction: str | None = None) -> Thread:
+    """Rewrite one tweet (1-based position) in the context of the thread. Uses no daily quota, but a thread
+    allows at most MAX_REGENERATIONS_PER_THREAD rewrites."""
+    if not 1 <= position <= len(thread.tweets):
+        raise InputInvalid(f"This thread has no tweet {position}.", code="no_such_tweet")
+    if thread.regenerations >= settings.MAX_REGENERATIONS_PER_THREAD:
+        raise GenerationError(
+            f"This thread has used all {settings.MAX_REGENERATIONS_PER_THREAD} rewrites. "
+            "Edit the tweet by hand, or duplicate the thread to start again.",
+            code="regenerate_limit",
+            status=403,
+        )
+    options = thread_options(thread)
+    spec = thread.style.spec() if thread.style else style_spec(options.style)
+    article = Article(text=thread.source_text or thread.body_text, title=thread.title, url=thread.source_url)
+    bodies = strip_numbering(thread.tweets, options.numbering)
+    replacement = get_engine().regenerate(
+        article=article, bodies=bodies, position=position - 1, options=options, style=spec, instruction=instruction
+    )
+    bodies[position - 1 : position] = replacement
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        locked.set_tweets(number_tweets(bodies, options.numbering))
+        locked.regenerations += 1
+        locked.save()
+    return locked
+
+
+def strip_numbering(tweets: list[str], numbering: Numbering) -> list[str]:
+    """The bodies of numbered tweets (what number_tweets added, taken away)."""
+    from generator.splitter import repair_tweets
+
+    return [repair_tweets([text], source_text=text, limit=xtext.MAX_WEIGHTED_LENGTH)[0] for text in tweets]

@@ -1,0 +1,99 @@
+"""API tokens: made on the settings page or by `issuetoken`, shown once, stored hashed, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from accounts.models import ApiToken
+from accounts.services import api_token_create, api_token_revoke
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_token_is_stored_only_as_its_hash(alice):
+    issued = api_token_create(user=alice, name="newsletter")
+
+    stored = ApiToken.objects.get(user=alice)
+    assert issued.raw.startswith("thr_")
+    assert len(issued.raw) > 40
+    assert stored.key_hash == hashlib.sha256(issued.raw.encode()).hexdigest()
+    assert issued.raw not in {stored.key_hash, stored.prefix, stored.name}
+
+
+def test_the_settings_page_shows_a_new_token_once(client, alice):
+    client.force_login(alice)
+
+    created = client.post("/accounts/settings/tokens/", {"name": "Newsletter script"})
+    later = client.get("/accounts/settings/")
+
+    raw = ApiToken.objects.get(user=alice)
+    assert created.status_code == 201
+    page = created.content.decode()
+    assert 'id="new-token"' in page
+    assert "Newsletter script" in later.content.decode()
+    assert 'id="new-token"' not in later.content.decode()
+    assert raw.prefix in later.content.decode()
+
+
+def test_a_revoked_token_is_refused_with_401(alice):
+    issued = api_token_create(user=alice, name="old")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.raw}")
+    assert api.get("/api/v1/usage").status_code == 200
+
+    api_token_revoke(token=issued.token)
+    response = api.get("/api/v1/usage")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_a_made_up_token_is_refused(db):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer thr_not-a-real-token")
+
+    assert client.get("/api/v1/usage").status_code == 401
+
+
+def test_revoking_from_the_settings_page_only_touches_your_own_tokens(client, alice, mallory):
+    alices = api_token_create(user=alice, name="alice's")
+    client.force_login(mallory)
+
+    response = client.post(f"/accounts/settings/tokens/{alices.token.pk}/revoke/")
+
+    assert response.status_code == 404
+    alices.token.refresh_from_db()
+    assert alices.token.is_active
+
+
+def test_a_token_records_when_it_was_last_used(alice):
+    issued = api_token_create(user=alice, name="cron")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.raw}")
+
+    api.get("/api/v1/usage")
+
+    issued.token.refresh_from_db()
+    assert issued.token.last_used_at is not None
+
+
+def test_issuetoken_prints_a_working_token(alice):
+    out = StringIO()
+
+    call_command("issuetoken", "ALICE@example.com", "--name", "ops", stdout=out)
+
+    raw = out.getvalue().strip()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert api.get("/api/v1/usage").status_code == 200
+    assert ApiToken.objects.get(user=alice).name == "ops"
+
+
+def test_issuetoken_says_when_no_account_has_that_email(db):
+    with pytest.raises(CommandError, match=r"No account uses nobody@example\.com"):
+        call_command("issuetoken", "nobody@example.com")
