@@ -284,6 +284,22 @@ def test_it_aborts_a_stream_that_outlasts_the_whole_call(
     assert len(fake_openai.completions) == 1
 
 
+def test_it_hangs_up_at_the_deadline_on_a_provider_that_stalls_mid_stream(
+    fake_openai: FakeOpenAI, engine: OpenAIEngine, settings: object
+) -> None:
+    settings.OPENAI_TOTAL_TIMEOUT = 1.0  # type: ignore[attr-defined]
+    settings.OPENAI_FIRST_TOKEN_TIMEOUT = 1.0  # type: ignore[attr-defined]
+    never = threading.Event()
+    # Ten chunks 0.08 s apart keep every read short, then the server goes quiet shortly before the deadline.
+    fake_openai.script(FakeReply(tweets=TWEETS, chunk_size=10, chunk_delay=0.08, hold=(10, never)))
+    received: list[str] = []
+    started = time.monotonic()
+    with pytest.raises(ProviderTimeout):
+        received.extend(engine.generate(article=SAMPLE_ARTICLE, options=ThreadOptions(), style=SAMPLE_STYLE))
+    assert time.monotonic() - started < 1.5
+    assert received == TWEETS[:1]
+
+
 def test_it_regenerates_one_tweet_in_context(fake_openai: FakeOpenAI, engine: OpenAIEngine) -> None:
     fake_openai.script(FakeReply(text="Here is the rewritten tweet:\nSlow feedback hides in waiting time."))
     replacement = engine.regenerate(
