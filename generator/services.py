@@ -111,6 +111,18 @@ def _release_connection() -> None:
         connection.close()
 
 
+def cap_article(article: Article) -> Article:
+    """Imported pages can be far longer than pasted text may be; keep the first MAX_TEXT_LENGTH characters,
+    cut at a paragraph (or at least a sentence) boundary."""
+    if len(article.text) <= MAX_TEXT_LENGTH:
+        return article
+    head = article.text[:MAX_TEXT_LENGTH]
+    cut = head.rfind("\n\n")
+    if cut < MAX_TEXT_LENGTH // 2:
+        cut = head.rfind(". ") + 1
+    return replace(article, text=head[: cut if cut > 0 else MAX_TEXT_LENGTH].rstrip())
+
+
 def _title_for(article: Article, bodies: list[str]) -> str:
     title = article.title.strip() or (bodies[0] if bodies else "Untitled thread")
     title = " ".join(title.split())
@@ -129,7 +141,7 @@ def generation_events(*, user: User, generation: Generation, data: GenerationInp
         spec = style.spec() if style else style_spec(data.options.style)
         if data.url:
             yield "status", {"stage": "fetching"}
-            article = import_article(data.url)
+            article = cap_article(import_article(data.url))
         else:
             article = Article(text=data.text)
         engine = get_engine()
