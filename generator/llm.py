@@ -112,7 +112,7 @@ def build_messages(*, article: Article, options: ThreadOptions, style: StyleSpec
         length = f"choose a length that fits the article, at most {MAX_TWEETS} tweets"
     lines = [
         "Write the thread with these settings.",
-        f"- Length: {length}. The call-to-action and link tweets, if any, count towards it.",
+        f"- Length: {length}. A closing call-to-action tweet, if asked for, counts towards it.",
         *_settings_lines(article=article, options=options, style=style),
         *_link_lines(article=article, options=options),
         "",
