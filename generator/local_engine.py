@@ -103,6 +103,12 @@ class Outline:
 
 
 @dataclass(frozen=True)
+class Shape:
+    structure: str  # the style's `local_structure`
+    closing: str  # the tone's closing line, or ""
+
+
+@dataclass(frozen=True)
 class Block:
     text: str
     fresh: bool = False  # starts a new tweet
@@ -172,8 +178,8 @@ def build_bodies(*, article: Article, options: ThreadOptions, style: StyleSpec) 
     sentences = outline.sentences
     if not outline.title and sentences:
         sentences = sentences[1:]  # the lead sentence is the hook
-    content = _summarise(sentences, outline, structure, capacity, limit) if capacity > 0 else []
-    content = _with_closing_line(content, structure, options.tone, limit)
+    closing_line = HOT_TAKE_CLOSING if structure == "hottake" else CLOSINGS[options.tone]
+    content = _summarise(sentences, outline, Shape(structure, closing_line), capacity, limit) if capacity > 0 else []
     hook = _hook(outline, structure, options, limit, count=_item_count(content, structure))
     thread = [hook, *content, *closing]
     if options.hashtags:
@@ -294,17 +300,15 @@ def _keywords(text: str, frequencies: dict[str, float]) -> tuple[str, ...]:
     return tuple(keywords)
 
 
-def _summarise(
-    sentences: tuple[Sentence, ...], outline: Outline, structure: str, capacity: int, limit: int
-) -> list[str]:
+def _summarise(sentences: tuple[Sentence, ...], outline: Outline, shape: Shape, capacity: int, limit: int) -> list[str]:
     """Render all sentences if they fit in `capacity` tweets; otherwise the best `k` in article order, with `k`
     the largest a binary search finds that fits. Styles built from sections keep each section's best sentence
     ahead of any second sentence, so a how-to loses detail before it loses a step."""
     if sum(2 * sentence.words for sentence in sentences) <= capacity * limit:
-        bodies = _render(sentences, outline, structure, limit)
+        bodies = _render(sentences, outline, shape, limit)
         if len(bodies) <= capacity:
             return bodies
-    ranked = sorted(sentences, key=_ranking(sentences, structure))
+    ranked = sorted(sentences, key=_ranking(sentences, shape.structure))
     budget, high = capacity * limit, 0
     while high < len(ranked) and budget > 0:
         budget -= len(ranked[high].text) + 1
@@ -313,12 +317,12 @@ def _summarise(
     while low <= high:
         middle = (low + high) // 2
         kept = tuple(sorted(ranked[:middle], key=lambda sentence: sentence.index))
-        candidate = _render(kept, outline, structure, limit)
+        candidate = _render(kept, outline, shape, limit)
         if len(candidate) <= capacity:
             best, low = candidate, middle + 1
         else:
             high = middle - 1
-    return best or _render(ranked[:1], outline, structure, limit)[:capacity]
+    return best or _render(ranked[:1], outline, shape, limit)[:capacity]
 
 
 def _ranking(sentences: tuple[Sentence, ...], structure: str) -> Callable[[Sentence], tuple[int, float, int]]:
@@ -333,9 +337,12 @@ def _ranking(sentences: tuple[Sentence, ...], structure: str) -> Callable[[Sente
     return lambda sentence: (sentence.index not in leaders, -sentence.score, sentence.index)
 
 
-def _render(sentences: tuple[Sentence, ...], outline: Outline, structure: str, limit: int) -> list[str]:
-    renderer = RENDERERS.get(structure, _render_summary)
-    return _pack(renderer(sentences, outline), limit)
+def _render(sentences: tuple[Sentence, ...], outline: Outline, shape: Shape, limit: int) -> list[str]:
+    """The style's blocks, then the tone's closing line: in the last tweet when it fits there, else on its own."""
+    blocks = RENDERERS.get(shape.structure, _render_summary)(sentences, outline)
+    if blocks and shape.closing:
+        blocks.append(Block(shape.closing))
+    return _pack(blocks, limit)
 
 
 def _pack(blocks: list[Block], limit: int) -> list[str]:
@@ -541,14 +548,6 @@ def _closing_tweets(outline: Outline, options: ThreadOptions, limit: int) -> lis
     if options.cta:
         return [f"{CTA}\n\n{link}" if link else CTA]
     return [link] if link else []
-
-
-def _with_closing_line(content: list[str], structure: str, tone: Tone, limit: int) -> list[str]:
-    closing = HOT_TAKE_CLOSING if structure == "hottake" else CLOSINGS[tone]
-    if not content or not closing:
-        return content
-    last = f"{content[-1]}\n\n{closing}"
-    return [*content[:-1], last] if splitter.weigh(last) <= limit else content
 
 
 def _with_hashtags(thread: list[str], keywords: tuple[str, ...], limit: int) -> list[str]:

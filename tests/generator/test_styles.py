@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.domain import StyleSpec
+from generator.engines import FALLBACK_STYLE, default_style, style_spec
 from generator.models import Style
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +39,25 @@ def test_it_detaches_a_style_into_the_spec_the_engines_take() -> None:
 
     assert isinstance(spec, StyleSpec)
     assert (spec.slug, spec.name, spec.local_structure, spec.premium_only) == ("hot-take", "Hot take", "hottake", True)
+
+
+def test_it_defaults_to_the_first_style_every_plan_may_use() -> None:
+    Style.objects.filter(slug="summary").update(position=99)
+
+    assert default_style().slug == "howto"
+    assert style_spec(None).slug == "howto"
+
+
+def test_it_finds_an_active_style_by_slug_and_refuses_a_switched_off_one() -> None:
+    Style.objects.filter(slug="qa").update(is_active=False)
+
+    assert style_spec("case-study").name == "Case study"
+    with pytest.raises(Style.DoesNotExist):
+        style_spec("qa")
+
+
+def test_it_falls_back_to_a_plain_summary_when_no_style_is_active() -> None:
+    Style.objects.update(is_active=False)
+
+    assert default_style() == FALLBACK_STYLE
+    assert style_spec("story") == FALLBACK_STYLE

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from argparse import ArgumentParser, ArgumentTypeError
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -17,6 +18,7 @@ from generator.engines import ENGINE_NAMES, get_engine, style_spec
 from generator.errors import GenerationError
 from generator.local_engine import guess_title
 from generator.models import Style
+from generator.services import tweet_payload
 from generator.splitter import number_tweets
 
 
@@ -66,7 +68,8 @@ class Command(BaseCommand):
         )
         try:
             engine = get_engine(options["engine"])
-            bodies = self._collect(engine.generate(article=article, options=thread_options, style=style), engine.name)
+            generated = engine.generate(article=article, options=thread_options, style=style)
+            bodies = self._collect(generated, engine.name, quiet=options["verbosity"] == 0)
         except GenerationError as error:
             raise CommandError(error.message) from error
         tweets = number_tweets(bodies[: thread_options.max_tweets or MAX_TWEETS], thread_options.numbering)
@@ -103,12 +106,12 @@ class Command(BaseCommand):
             slugs = ", ".join(Style.objects.filter(is_active=True).values_list("slug", flat=True))
             raise CommandError(f"Unknown style {slug!r}. Choose one of: {slugs}.") from error
 
-    def _collect(self, bodies: Any, engine_name: str) -> list[str]:
+    def _collect(self, bodies: Iterator[str], engine_name: str, *, quiet: bool) -> list[str]:
         """Gather the bodies; a streaming engine's progress goes to stderr, one line per tweet as it arrives."""
         collected = []
         for body in bodies:
             collected.append(body)
-            if engine_name != "local" and self.verbosity > 0:
+            if engine_name != "local" and not quiet:
                 first_line = body.split("\n", 1)[0]
                 preview = first_line if len(first_line) <= 70 else f"{first_line[:69]}…"
                 self.stderr.write(f"tweet {len(collected)} arrived: {preview}")
@@ -125,9 +128,6 @@ class Command(BaseCommand):
             "source_url": article.canonical_url or article.url,
             "style": style.slug,
             "engine": engine_name,
-            "tweets": [
-                {"position": position, "text": tweet, "weighted_length": xtext.weighted_length(tweet)}
-                for position, tweet in enumerate(tweets, start=1)
-            ],
+            "tweets": [tweet_payload(position, tweet) for position, tweet in enumerate(tweets, start=1)],
         }
         self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
