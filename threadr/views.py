@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from billing.selectors import plans_on_sale
 from threadr.lib import health
 
 SAMPLE_THREAD = [
@@ -21,12 +22,12 @@ SAMPLE_THREAD = [
 
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/landing.html", {"sample_thread": SAMPLE_THREAD})
+    return render(request, "pages/landing.html", {"sample_thread": SAMPLE_THREAD, "plans": plans_on_sale()})
 
 
 @require_safe
 def pricing(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/pricing.html")
+    return render(request, "pages/pricing.html", {"plans": plans_on_sale()})
 
 
 @require_safe
