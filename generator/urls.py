@@ -1,6 +1,16 @@
 from django.urls import path
 
-from generator import api
+from generator import api, views
+
+urlpatterns = [
+    path("", views.app_page, name="app"),
+    path("threads/", views.history_page, name="history"),
+    path("threads/<int:pk>/", views.thread_page, name="thread"),
+]
+
+shared_urlpatterns = [
+    path("<str:token>/", views.shared_page, name="shared"),
+]
 
 api_urlpatterns = [
     path("generations", api.GenerationCreateApi.as_view(), name="api-generations"),

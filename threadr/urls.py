@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from generator.urls import api_urlpatterns
+from generator.urls import api_urlpatterns, shared_urlpatterns
 from threadr import views
 
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("terms", views.terms, name="terms"),
     path("health", views.health_view, name="health"),
     path("readiness", views.readiness_view, name="readiness"),
+    path("app/", include("generator.urls")),
+    path("t/", include(shared_urlpatterns)),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
