@@ -9,11 +9,11 @@ labelled news beats...). The same article and options always give the same threa
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from generator import splitter
 from generator.domain import MAX_TWEETS, Article, StyleSpec, ThreadOptions, Tone
@@ -79,18 +79,18 @@ _LIST_MARK = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s+")
 _STEP_PREFIX = re.compile(r"^(?:step\s+)?\d{1,2}\s*[.):-]\s*", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Sentence:
     index: int
     text: str
     paragraph: int
     section: int  # index of the heading above it, -1 before the first heading
-    item: bool  # a line of a bulleted or numbered list
+    item: int  # which bulleted or numbered list item it belongs to, -1 outside lists
     score: float
     words: int
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Outline:
     """An article read once: its title, headings and scored sentences in order."""
 
@@ -100,15 +100,16 @@ class Outline:
     sentences: tuple[Sentence, ...]
     keywords: tuple[str, ...]
     words: int
+    items: int  # list items in the article
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Shape:
     structure: str  # the style's `local_structure`
     closing: str  # the tone's closing line, or ""
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Block:
     text: str
     fresh: bool = False  # starts a new tweet
@@ -197,7 +198,8 @@ def read_article(article: Article) -> Outline:
     elif guessed and guessed.casefold() == title.casefold():
         text = rest
     headings: list[str] = []
-    raw: list[tuple[str, int, int, bool]] = []
+    raw: list[tuple[str, int, int, int]] = []
+    items = 0
     paragraphs = [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
     for number, paragraph in enumerate(paragraphs):
         if "\n" not in paragraph and (
@@ -206,9 +208,10 @@ def read_article(article: Article) -> Outline:
             headings.append(_HEADING_MARK.sub("", paragraph))
             continue
         section = len(headings) - 1
-        for line, item in _lines(paragraph):
-            parts = [line] if item else [part.strip() for part in splitter.split_sentences(line)]
-            raw.extend((part, number, section, item) for part in parts if part)
+        for line, is_item in _lines(paragraph):
+            parts = [part.strip() for part in splitter.split_sentences(line)]
+            raw.extend((part, number, section, items if is_item else -1) for part in parts if part)
+            items += is_item
     words = [_WORD.findall(part) for part, *_ in raw]
     content = [_content_words(found) for found in words]
     frequencies = _frequencies(content)
@@ -233,6 +236,7 @@ def read_article(article: Article) -> Outline:
         sentences=sentences,
         keywords=_keywords(text, frequencies),
         words=len(text.split()),
+        items=items,
     )
 
 
@@ -251,8 +255,9 @@ def _lines(paragraph: str) -> Iterator[tuple[str, bool]]:
         yield " ".join(prose), False
 
 
-def _first(raw: list[tuple[str, int, int, bool]], index: int) -> bool:
-    return index == 0 or raw[index - 1][1] != raw[index][1]
+def _first(raw: list[tuple[str, int, int, int]], index: int) -> bool:
+    """Whether the sentence opens its paragraph or list item."""
+    return index == 0 or raw[index - 1][1] != raw[index][1] or raw[index - 1][3] != raw[index][3]
 
 
 def _content_words(words: list[str]) -> set[str]:
@@ -326,12 +331,14 @@ def _summarise(sentences: tuple[Sentence, ...], outline: Outline, shape: Shape, 
 
 
 def _ranking(sentences: tuple[Sentence, ...], structure: str) -> Callable[[Sentence], tuple[int, float, int]]:
+    """Best first; for sectioned styles, each section's best sentence and each list item's opening sentence (the
+    tip or step itself) come before everything else."""
     leaders: set[int] = set()
     if structure in SECTIONED:
         best: dict[tuple[int, int], Sentence] = {}
         for sentence in sentences:
-            unit = (sentence.section, sentence.index if sentence.item else -1)
-            if unit not in best or sentence.score > best[unit].score:
+            unit = (sentence.section, sentence.item)
+            if unit not in best or (sentence.item < 0 and sentence.score > best[unit].score):
                 best[unit] = sentence
         leaders = {sentence.index for sentence in best.values()}
     return lambda sentence: (sentence.index not in leaders, -sentence.score, sentence.index)
@@ -372,7 +379,8 @@ def _pack(blocks: list[Block], limit: int) -> list[str]:
 def _paragraphs(sentences: tuple[Sentence, ...]) -> list[list[Sentence]]:
     groups: list[list[Sentence]] = []
     for sentence in sentences:
-        if groups and groups[-1][-1].paragraph == sentence.paragraph and not sentence.item:
+        previous = groups[-1][-1] if groups else None
+        if previous and (previous.paragraph, previous.item) == (sentence.paragraph, sentence.item):
             groups[-1].append(sentence)
         else:
             groups.append([sentence])
@@ -392,78 +400,81 @@ def _render_story(sentences: tuple[Sentence, ...], outline: Outline) -> list[Blo
     return [Block(_joined(group), fresh=True) for group in _paragraphs(sentences)]
 
 
-def _items(sentences: tuple[Sentence, ...], outline: Outline) -> tuple[list[Block], list[tuple[str, str]]]:
-    """Steps or tips: sections under headings when the article has them, else list items, else sentences.
-    Returns the unnumbered lead-in blocks and the (label, text) items."""
-    sections = {sentence.section for sentence in sentences if sentence.section >= 0}
-    if len(sections) >= 2:
-        intro = [Block(_joined(group)) for group in _paragraphs(tuple(s for s in sentences if s.section < 0))]
-        items = [
-            (
-                _STEP_PREFIX.sub("", outline.headings[section]),
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """A piece of a how-to or tips thread: a step or tip (`item`) or plain text around them."""
+
+    text: str
+    label: str = ""
+    item: bool = True
+
+
+def _entries(sentences: tuple[Sentence, ...], outline: Outline) -> list[Entry]:
+    """Steps or tips: the article's list items when it has a list, else its sections under their headings, else
+    one per sentence. Text outside the items stays, unmarked, where the article has it."""
+    if outline.items >= 3:
+        return [Entry(_joined(group), item=group[0].item >= 0) for group in _paragraphs(sentences)]
+    sections = sorted({sentence.section for sentence in sentences if sentence.section >= 0})
+    if len(outline.headings) >= 2:
+        intro = [Entry(_joined(group), item=False) for group in _paragraphs(sentences) if group[0].section < 0]
+        return intro + [
+            Entry(
                 " ".join(s.text for s in sentences if s.section == section),
+                label=_STEP_PREFIX.sub("", outline.headings[section]),
             )
-            for section in sorted(sections)
+            for section in sections
         ]
-        return intro, items
-    if sum(sentence.item for sentence in sentences) >= 2:
-        intro = [Block(s.text) for s in sentences if not s.item and s.index < _first_item(sentences)]
-        return intro, [("", s.text) for s in sentences if s.item]
-    return [], [("", _STEP_PREFIX.sub("", s.text)) for s in sentences]
-
-
-def _first_item(sentences: tuple[Sentence, ...]) -> int:
-    return next(s.index for s in sentences if s.item)
+    return [Entry(_STEP_PREFIX.sub("", s.text)) for s in sentences]
 
 
 def _render_howto(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:
-    intro, items = _items(sentences, outline)
-    steps = [
-        Block(
-            f"{HOWTO_MARK.format(number=number)} {label}\n{text}"
-            if label
-            else f"{HOWTO_MARK.format(number=number)} {text}",
-            fresh=True,
-        )
-        for number, (label, text) in enumerate(items, start=1)
-    ]
-    return intro + steps
+    """Numbered steps; a step with its own heading opens a new tweet, short list steps share one."""
+    blocks, number = [], 0
+    for entry in _entries(sentences, outline):
+        if not entry.item:
+            blocks.append(Block(entry.text))
+            continue
+        number += 1
+        mark = HOWTO_MARK.format(number=number)
+        text = f"{mark} {entry.label}\n{entry.text}" if entry.label else f"{mark} {entry.text}"
+        blocks.append(Block(text, fresh=bool(entry.label)))
+    return blocks
 
 
 def _render_tips(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:
-    intro, items = _items(sentences, outline)
-    tips = [Block(f"{TIP_MARK} {label}: {text}" if label else f"{TIP_MARK} {text}") for label, text in items]
-    return intro + tips
+    """Arrow lines, as many to a tweet as fit."""
+    return [
+        Block(f"{TIP_MARK} {entry.label}: {entry.text}" if entry.label else f"{TIP_MARK} {entry.text}")
+        if entry.item
+        else Block(entry.text)
+        for entry in _entries(sentences, outline)
+    ]
 
 
-def _render_labelled(labels: tuple[str, str, str]):  # type: ignore[no-untyped-def]
-    """Paragraph groups in three beats, each beat opening with its label on a new tweet."""
+Renderer = Callable[[tuple[Sentence, ...], Outline], list[Block]]
+
+
+def _render_beats(labels: tuple[str, str, str]) -> Renderer:
+    """Labelled beats, each opening a new tweet: the article's own sections under their headings when it has them
+    (text before the first heading under the first label), else the paragraphs in three equal beats."""
 
     def render(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:
         groups = _paragraphs(sentences)
-        blocks = []
-        for number, group in enumerate(groups):
-            beat = min(len(labels) - 1, number * len(labels) // max(len(groups), 1))
-            previous = min(len(labels) - 1, (number - 1) * len(labels) // max(len(groups), 1))
-            if number == 0 or beat != previous:
-                blocks.append(Block(f"{labels[beat]}\n{_joined(group)}", fresh=True))
-            else:
-                blocks.append(Block(_joined(group)))
-        return blocks
+        if len(outline.headings) >= 2:
+            names = [_label(outline.headings[g[0].section]) if g[0].section >= 0 else labels[0] for g in groups]
+        else:
+            names = [labels[min(len(labels) - 1, n * len(labels) // len(groups))] for n in range(len(groups))]
+        return [
+            Block(f"{name}\n{_joined(group)}", fresh=True) if not n or name != names[n - 1] else Block(_joined(group))
+            for n, (name, group) in enumerate(zip(names, groups, strict=True))
+        ]
 
     return render
 
 
-def _render_case(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:
-    """Case studies under their own headings when the article has them, else situation, action, results."""
-    sections = sorted({sentence.section for sentence in sentences if sentence.section >= 0})
-    if len(sections) < 2:
-        return _render_labelled(CASE_LABELS)(sentences, outline)
-    blocks = [Block(_joined(group)) for group in _paragraphs(tuple(s for s in sentences if s.section < 0))]
-    for section in sections:
-        text = " ".join(s.text for s in sentences if s.section == section)
-        blocks.append(Block(f"{outline.headings[section]}:\n{text}", fresh=True))
-    return blocks
+def _label(heading: str) -> str:
+    heading = heading.rstrip(":")
+    return heading if heading.endswith("?") else f"{heading}:"
 
 
 def _render_qa(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:
@@ -506,13 +517,13 @@ def _render_hottake(sentences: tuple[Sentence, ...], outline: Outline) -> list[B
 
 
 SECTIONED = frozenset({"howto", "tips", "case", "qa"})
-RENDERERS = {
+RENDERERS: dict[str, Renderer] = {
     "summary": _render_summary,
     "howto": _render_howto,
     "tips": _render_tips,
     "story": _render_story,
-    "news": _render_labelled(NEWS_LABELS),
-    "case": _render_case,
+    "news": _render_beats(NEWS_LABELS),
+    "case": _render_beats(CASE_LABELS),
     "hottake": _render_hottake,
     "qa": _render_qa,
 }
@@ -631,14 +642,7 @@ def _alternate_hook(outline: Outline, structure: str, options: ThreadOptions, li
     tone = tones[(tones.index(options.tone) + 1) % len(tones)]
     lead = outline.sentences[0].text if outline.sentences else outline.title
     uses_title = bool(outline.title) and outline.title in current
-    swapped = Outline(
-        title=lead if uses_title else outline.title,
-        url=outline.url,
-        headings=outline.headings,
-        sentences=outline.sentences,
-        keywords=outline.keywords,
-        words=outline.words,
-    )
+    swapped = dataclasses.replace(outline, title=lead if uses_title else outline.title)
     hook = _hook(swapped, structure, ThreadOptions(tone=tone, link_in_reply=options.link_in_reply), limit, count=0)
     return hook if hook != current else _hook(swapped, "summary", options, limit, count=0)
 
