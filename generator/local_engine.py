@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 
 from generator import splitter
 from generator.domain import MAX_TWEETS, Article, StyleSpec, ThreadOptions, Tone
+from generator.errors import InputInvalid
 
 WORDS_PER_TWEET = 120
 AUTO_MIN_TWEETS, AUTO_MAX_TWEETS = 3, 15
@@ -32,7 +33,7 @@ your yours yourself yourselves one two get got use used using said says say new 
 still every well back first last next day days time times year years week weeks people part kind"""
 STOPWORDS = frozenset(_COMMON_WORDS.split())
 
-PROMISES = {
+PROMISES: dict[str, str | dict[Tone, str]] = {
     "summary": {
         Tone.NEUTRAL: "Here are the key points 👇",
         Tone.CASUAL: "Here's the gist 👇",
@@ -76,6 +77,7 @@ LONGER_WORDS = ("long", "expand", "more detail", "elaborate")
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _LIST_MARK = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s+")
+_LINK_LIKE = re.compile(r"\S*(?:://|www\.|\.(?:com|org|net|io|html?)\b)\S*", re.IGNORECASE)
 _STEP_PREFIX = re.compile(r"^(?:step\s+)?\d{1,2}\s*[.):-]\s*", re.IGNORECASE)
 
 
@@ -169,6 +171,8 @@ def build_bodies(*, article: Article, options: ThreadOptions, style: StyleSpec) 
     """The whole thread's bodies, hook first, each within `splitter.body_limit(options)`."""
     limit = splitter.body_limit(options)
     outline = read_article(article)
+    if not _headline(outline):
+        raise InputInvalid("There is no text to make a thread from.", code="empty_article")
     structure = style.local_structure or "summary"
     total = min(options.max_tweets or auto_tweet_count(outline.words), MAX_TWEETS)
     closing = _closing_tweets(outline, options, limit)
@@ -292,9 +296,11 @@ def _score(
 
 def _keywords(text: str, frequencies: dict[str, float]) -> tuple[str, ...]:
     """The two most frequent content words as they are usually written, for hashtags."""
-    spellings = Counter(word for word in _WORD.findall(text) if word.isalpha() and word.isascii())
+    prose = _LINK_LIKE.sub(" ", text)
+    spellings = Counter(word for word in _WORD.findall(prose) if word.isalpha() and word.isascii())
+    written = {word.lower() for word in spellings}
     ranked = sorted(
-        (word for word in frequencies if len(word) >= 4 and word.isalpha() and word.isascii()),
+        (word for word in frequencies if len(word) >= 4 and word in written),
         key=lambda word: (-frequencies[word], word),
     )
     keywords = []
@@ -327,7 +333,7 @@ def _summarise(sentences: tuple[Sentence, ...], outline: Outline, shape: Shape, 
             best, low = candidate, middle + 1
         else:
             high = middle - 1
-    return best or _render(ranked[:1], outline, shape, limit)[:capacity]
+    return best or _render(tuple(ranked[:1]), outline, shape, limit)[:capacity]
 
 
 def _ranking(sentences: tuple[Sentence, ...], structure: str) -> Callable[[Sentence], tuple[int, float, int]]:
@@ -543,7 +549,7 @@ def _promise(structure: str, tone: Tone, count: int) -> str:
 
 def _hook(outline: Outline, structure: str, options: ThreadOptions, limit: int, *, count: int) -> str:
     """The title (or the lead sentence) and a one-line promise; the source link too unless it goes in a reply."""
-    headline = outline.title or (outline.sentences[0].text if outline.sentences else "")
+    headline = _headline(outline)
     if structure == "hottake":
         headline = f"{HOT_TAKE_PREFIX} {headline}"
     link = f"\n\n{outline.url}" if outline.url and not options.link_in_reply else ""
@@ -551,6 +557,12 @@ def _hook(outline: Outline, structure: str, options: ThreadOptions, limit: int, 
         if splitter.weigh(candidate) <= limit:
             return candidate
     return splitter.fit_text(headline, limit=limit - splitter.weigh(link) - 2)[0] + " …" + link
+
+
+def _headline(outline: Outline) -> str:
+    """The title, else the lead sentence, else the first heading."""
+    lead = outline.sentences[0].text if outline.sentences else ""
+    return outline.title or lead or next(iter(outline.headings), "")
 
 
 def _closing_tweets(outline: Outline, options: ThreadOptions, limit: int) -> list[str]:
@@ -648,11 +660,22 @@ def _alternate_hook(outline: Outline, structure: str, options: ThreadOptions, li
 
 
 def _shorter(own: list[Sentence], limit: int) -> str:
+    """The body's best sentence; a lone sentence keeps its opening clauses, about three fifths of it, or its
+    opening words and an ellipsis when it has no clauses."""
     if len(own) > 1:
         return max(own, key=lambda s: (s.score, -s.index)).text
     text = own[0].text
-    pieces = splitter.fit_text(text, limit=max(40, min(limit, int(own[0].weight * 0.6))))
-    return pieces[0] if len(pieces) > 1 else text
+    target = max(40, splitter.weigh(text) * 3 // 5)
+    clauses = splitter.split_clauses(text)
+    kept = clauses[:1]
+    for clause in clauses[1:]:
+        if splitter.weigh("".join([*kept, clause]).strip()) > target:
+            break
+        kept.append(clause)
+    if len(kept) < len(clauses):
+        return "".join(kept).strip()
+    words = splitter.fit_text(text, limit=target)
+    return f"{words[0]} …" if len(words) > 1 else text
 
 
 def _fill(kept: list[Sentence], candidates: list[Sentence], limit: int) -> str:

@@ -34,7 +34,6 @@ _LINE_END = re.compile(r"\n")
 _PARAGRAPH_END = re.compile(r"\n\s*\n\s*")
 _WORD_END = re.compile(r"\s+")
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
-_LAST_WORD = re.compile(r"\S*$")
 _INITIALISM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]?$")
 _INVALID_CHARACTERS = re.compile("[\ufffe\ufeff\uffff]")
 
@@ -152,13 +151,17 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
         return False
     if text[stop] != ".":
         return True
-    word = _LAST_WORD.search(text, 0, stop).group().lstrip("\"'([\u201c\u2018")
+    start = stop
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    word = text[start:stop].lstrip("\"'([\u201c\u2018")
     if len(word) == 1 and word.isupper():
         return False  # an initial, as in "J. Smith"
     return word.lower() not in ABBREVIATIONS and not _INITIALISM.match(word)
 
 
-def _split_clauses(text: str) -> list[str]:
+def split_clauses(text: str) -> list[str]:
+    """Clauses of one sentence (after ; : , and dashes), each with its trailing whitespace."""
     protected = xtext.find_urls(text)
     cuts = [match.end() for match in _CLAUSE_END.finditer(text) if not _inside(match.start(), protected)]
     return _split_at(text, cuts)
@@ -194,7 +197,7 @@ _LEVELS: tuple[Callable[[str], list[str]], ...] = (
     _split_by(_PARAGRAPH_END),
     _split_by(_LINE_END),
     split_sentences,
-    _split_clauses,
+    split_clauses,
     _split_by(_WORD_END),
     _split_graphemes,
 )

@@ -14,6 +14,7 @@ import pytest
 from generator import splitter, xtext
 from generator.domain import Article, Numbering, StyleSpec, ThreadOptions, Tone
 from generator.engines import build_thread, engine_name, get_engine
+from generator.errors import InputInvalid
 from generator.local_engine import CTA, LocalEngine, fixed_phrases, guess_title, read_article
 from generator.splitter import number_tweets
 
@@ -305,3 +306,52 @@ def test_it_builds_a_numbered_thread_for_callers_that_do_not_stream() -> None:
 
     assert len(tweets) == 4
     assert [tweet.rsplit(" ", 1)[-1] for tweet in tweets] == ["1/4", "2/4", "3/4", "4/4"]
+
+
+def test_it_keeps_every_tip_of_a_list_article_when_they_fit() -> None:
+    article = load(Path(__file__).parent / "articles" / "list_remote_meetings.txt")
+    thread = "\n".join(make_thread(article, "tips"))
+
+    assert thread.count("\n→ ") == 12
+    assert "12 practical tips 👇" in thread
+    for tip in ("→ Write the purpose in the invitation.", "→ Cancel recurring meetings that have lost their purpose."):
+        assert tip in thread
+
+
+def test_it_labels_news_beats_with_the_article_s_own_headings() -> None:
+    article = load(Path(__file__).parent / "articles" / "news_transit_vote.txt")
+    tweets = make_thread(article, "news", max_tweets=10, numbering=Numbering.NONE)
+
+    assert tweets[1].startswith("What happened:\nRIVERSIDE")
+    assert any(tweet.startswith("Where the money comes from:\n") for tweet in tweets)
+
+
+def test_it_refuses_an_article_with_no_words() -> None:
+    with pytest.raises(InputInvalid, match="no text"):
+        make_thread(Article(text=" \n\n "))
+
+
+def test_it_shortens_a_lone_sentence_to_its_first_clauses() -> None:
+    article = load(Path(__file__).parent / "articles" / "essay_slow_software.txt")
+    sentence = (
+        "The second reason is that performance is a property of the whole system, while ownership is divided by "
+        "feature."
+    )
+    bodies = [article.title, sentence]
+
+    [shorter] = LocalEngine().regenerate(
+        article=article, bodies=bodies, position=1, options=ThreadOptions(), style=style("summary"), instruction="Trim"
+    )
+
+    assert shorter == "The second reason is that performance is a property of the whole system,"
+
+
+def test_it_shortens_a_sentence_without_clauses_to_its_opening_words() -> None:
+    article = load(Path(__file__).parent / "articles" / "essay_slow_software.txt")
+    bodies = [article.title, "Consider what happens when a page takes four seconds to load instead of one."]
+
+    [shorter] = LocalEngine().regenerate(
+        article=article, bodies=bodies, position=1, options=ThreadOptions(), style=style("summary"), instruction="Brief"
+    )
+
+    assert shorter == "Consider what happens when a page takes four …"
