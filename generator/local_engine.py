@@ -518,10 +518,6 @@ def _generic_questions(count: int) -> Iterator[str]:
             yield opening[number] if number < len(opening) else middle
 
 
-def _render_hottake(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:
-    return _render_summary(sentences, outline)
-
-
 SECTIONED = frozenset({"howto", "tips", "case", "qa"})
 RENDERERS: dict[str, Renderer] = {
     "summary": _render_summary,
@@ -530,7 +526,7 @@ RENDERERS: dict[str, Renderer] = {
     "story": _render_story,
     "news": _render_beats(NEWS_LABELS),
     "case": _render_beats(CASE_LABELS),
-    "hottake": _render_hottake,
+    "hottake": _render_summary,  # the hook and the closing question make the take
     "qa": _render_qa,
 }
 

@@ -162,8 +162,8 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
 
 def split_clauses(text: str) -> list[str]:
     """Clauses of one sentence (after ; : , and dashes), each with its trailing whitespace."""
-    protected = xtext.find_urls(text)
-    cuts = [match.end() for match in _CLAUSE_END.finditer(text) if not _inside(match.start(), protected)]
+    inside = _interiors(xtext.find_urls(text))
+    cuts = [match.end() for match in _CLAUSE_END.finditer(text) if match.start() not in inside]
     return _split_at(text, cuts)
 
 
@@ -173,8 +173,8 @@ def _split_by(pattern: re.Pattern[str]) -> Callable[[str], list[str]]:
 
 def _split_graphemes(text: str) -> list[str]:
     """Last resort for a word longer than a tweet: grapheme clusters, URLs and emoji sequences as whole units."""
-    protected = sorted(xtext.find_urls(text) + xtext.emoji_spans(text))
-    cuts = [match.end() for match in regex.finditer(r"\X", text) if not _inside(match.end() - 1, protected)]
+    inside = _interiors(xtext.find_urls(text) + xtext.emoji_spans(text))
+    cuts = [match.end() for match in regex.finditer(r"\X", text) if match.end() - 1 not in inside]
     return _split_at(text, cuts)
 
 
@@ -188,8 +188,9 @@ def _split_at(text: str, cuts: Iterable[int]) -> list[str]:
     return parts
 
 
-def _inside(index: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= index < end - 1 for start, end in spans)
+def _interiors(spans: list[tuple[int, int]]) -> set[int]:
+    """Offsets after which a cut would fall inside one of the spans (every offset of a span but its last)."""
+    return {index for start, end in spans for index in range(start, end - 1)}
 
 
 # From coarsest to finest; each keeps the separators, so the parts always join back into the text.
