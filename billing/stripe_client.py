@@ -3,7 +3,8 @@
 Calls return small dataclasses built from fresh API reads, and SDK errors become the exceptions below, which say
 whether trying again can help. `STRIPE_API_BASE` points the real SDK at another server (the tests' fake).
 The SDK retries network failures, 409s and 5xx itself; creates carry idempotency keys so those retries (and a
-user's double click) cannot create two objects.
+user's double click) cannot create two objects. Related objects are never expanded (except a payment intent's
+charge, read whole), so their fields hold plain ids.
 """
 
 from __future__ import annotations
@@ -139,13 +140,6 @@ def _call(method: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         raise StripeRejected(str(error)) from error
 
 
-def _id(value: Any) -> str | None:
-    """An expandable field is an id or an expanded object; we only ever want the id."""
-    if value is None or isinstance(value, str):
-        return value
-    return str(value["id"])
-
-
 def _when(timestamp: int | None) -> datetime | None:
     return None if timestamp is None else datetime.fromtimestamp(timestamp, tz=UTC)
 
@@ -199,9 +193,9 @@ def _checkout_session(session: Any) -> CheckoutSession:
         status=session.get("status"),
         payment_status=session["payment_status"],
         client_reference_id=session.get("client_reference_id"),
-        customer_id=_id(session.get("customer")),
-        payment_intent_id=_id(session.get("payment_intent")),
-        subscription_id=_id(session.get("subscription")),
+        customer_id=session.get("customer"),
+        payment_intent_id=session.get("payment_intent"),
+        subscription_id=session.get("subscription"),
         amount_total=int(session.get("amount_total") or 0),
         currency=session.get("currency") or "usd",
         plan_slug=metadata.get("plan"),
@@ -216,7 +210,7 @@ def subscription_retrieve(subscription_id: str) -> SubscriptionInfo:
     return SubscriptionInfo(
         id=subscription["id"],
         status=subscription["status"],
-        customer_id=str(_id(subscription["customer"])),
+        customer_id=str(subscription["customer"]),
         current_period_end=_when(max(period_ends)) if period_ends else None,
         cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),
         ended_at=_when(subscription.get("ended_at")),
@@ -232,7 +226,7 @@ def charge_retrieve(charge_id: str) -> ChargeInfo:
 def _charge(charge: Any) -> ChargeInfo:
     return ChargeInfo(
         id=charge["id"],
-        payment_intent_id=_id(charge.get("payment_intent")),
+        payment_intent_id=charge.get("payment_intent"),
         amount=int(charge["amount"]),
         amount_refunded=int(charge.get("amount_refunded") or 0),
     )
@@ -246,7 +240,7 @@ def payment_intent_charge(payment_intent_id: str) -> ChargeInfo:
 
 def dispute_retrieve(dispute_id: str) -> DisputeInfo:
     dispute = _call(_client().v1.disputes.retrieve, dispute_id)
-    return DisputeInfo(id=dispute["id"], status=dispute["status"], charge_id=str(_id(dispute["charge"])))
+    return DisputeInfo(id=dispute["id"], status=dispute["status"], charge_id=str(dispute["charge"]))
 
 
 def invoice_retrieve(invoice_id: str) -> InvoiceInfo:
@@ -256,8 +250,8 @@ def invoice_retrieve(invoice_id: str) -> InvoiceInfo:
     return InvoiceInfo(
         id=invoice["id"],
         status=invoice.get("status"),
-        customer_id=_id(invoice.get("customer")),
-        subscription_id=_id(details.get("subscription")),
+        customer_id=invoice.get("customer"),
+        subscription_id=details.get("subscription"),
         amount_due=int(invoice.get("amount_due") or 0),
         currency=invoice.get("currency") or "usd",
     )
