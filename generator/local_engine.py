@@ -175,7 +175,7 @@ def build_bodies(*, article: Article, options: ThreadOptions, style: StyleSpec) 
         raise InputInvalid("There is no text to make a thread from.", code="empty_article")
     structure = style.local_structure or "summary"
     total = min(options.max_tweets or auto_tweet_count(outline.words), MAX_TWEETS)
-    closing = _closing_tweets(outline, options, limit)
+    closing = _closing_tweets(outline, options)
     capacity = total - 1 - len(closing)
     while capacity < 1 and closing:
         closing.pop()
@@ -561,7 +561,7 @@ def _headline(outline: Outline) -> str:
     return outline.title or lead or next(iter(outline.headings), "")
 
 
-def _closing_tweets(outline: Outline, options: ThreadOptions, limit: int) -> list[str]:
+def _closing_tweets(outline: Outline, options: ThreadOptions) -> list[str]:
     """The call to action and the source link when it goes in a reply, as the last tweets."""
     link = SOURCE_LINK.format(url=outline.url) if outline.url and options.link_in_reply else ""
     if options.cta:
@@ -623,7 +623,8 @@ def rewrite_body(
     if position == 0:
         return [_alternate_hook(outline, style.local_structure or "summary", options, limit, body)]
     if body.startswith(CTA):
-        return [body.replace(CTA, CTA_ALTERNATE, 1)] if splitter.weigh(body) <= limit else [body]
+        alternate = body.replace(CTA, CTA_ALTERNATE, 1)
+        return [alternate] if splitter.weigh(alternate) <= limit else [body]
     own = [s for s in outline.sentences if s.text in body]
     if not own:
         return splitter.fit_text(body, limit=limit)
