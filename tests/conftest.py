@@ -19,11 +19,51 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.utils import timezone
+from playwright.sync_api import Browser, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 
 PASSWORD = "correct horse battery staple"
+
+
+class _BacklogServer(ThreadedWSGIServer):
+    """The live server's socket accepts a burst of simultaneous connections (racing-request tests send 40)."""
+
+    request_queue_size = 256
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    """The live server, serving /static/ through whitenoise and hashed names exactly as production does."""
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = lambda application: application
+    server.thread.server_class = _BacklogServer
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

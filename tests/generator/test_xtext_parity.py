@@ -11,9 +11,7 @@ from playwright.sync_api import Page
 
 from generator import xtext
 from tests.generator.test_xtext import conformance_cases
-from tests.web.conftest import PageProblems, browser, live_server, open_page
-
-__all__ = ["browser", "live_server"]  # the browser fixtures, shared with tests/web
+from tests.web.conftest import PageProblems, open_page
 
 pytestmark = pytest.mark.browser
 

@@ -1,43 +1,14 @@
-"""Real Chromium (Debian's build) driven by Playwright, failing the test on any console error or CSP violation."""
+"""Pages in real Chromium (the `browser` and `live_server` fixtures live in tests/conftest.py), failing the test
+on any console error, CSP violation or request that leaves the machine."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
-    """The live server, serving /static/ through whitenoise and hashed names exactly as production does."""
-    server = LiveServer("localhost", start=False)
-    server.thread.static_handler = lambda application: application
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 class PageProblems(list[str]):
