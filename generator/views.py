@@ -17,13 +17,17 @@ from generator.selectors import styles_for_user, thread_get_for_user, thread_get
 
 
 def _editor_context(user: User) -> dict[str, object]:
+    """What the generator and the editor show: quota, the choices the API accepts, and the plans to upgrade to."""
     return {
         "usage": usage_for(user=user),
         "styles": styles_for_user(user=user),
         "tones": [tone.value for tone in Tone],
         "numberings": [numbering.value for numbering in Numbering],
         "max_tweets": MAX_TWEETS,
+        "tweet_counts": range(1, MAX_TWEETS + 1),
         "plans": plans_on_sale(),
+        "author_name": user.display_name or user.email.split("@", 1)[0],
+        "author_handle": user.email.split("@", 1)[0],
     }
 
 
@@ -38,8 +42,11 @@ def app_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def thread_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One saved thread in the editor."""
+    from generator.api import ThreadOutput  # the editor starts from the same JSON the API serves
+
     thread = thread_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
-    return render(request, "generator/thread.html", {**_editor_context(request.user), "thread": thread})  # type: ignore[arg-type]
+    context = {**_editor_context(request.user), "thread": thread, "thread_data": ThreadOutput(thread).data}  # type: ignore[arg-type]
+    return render(request, "generator/thread.html", context)
 
 
 @login_required

@@ -1,0 +1,314 @@
+// The generator page: pick a source and options, stream the thread in over Server-Sent Events (fetch +
+// ReadableStream, so the request can be a POST with a CSRF header), then hand the result to the editor in place.
+
+import { api, csrfToken, mountEditor } from "./editor.js";
+
+const form = document.getElementById("generator");
+const tabs = [...form.querySelectorAll("[role=tab]")];
+const textArea = document.getElementById("source-text");
+const urlInput = document.getElementById("source-url");
+const textLength = document.getElementById("text-length");
+const generateButton = document.getElementById("generate");
+const cancelButton = document.getElementById("cancel");
+const progress = document.getElementById("progress");
+const errorBox = document.getElementById("generate-error");
+const stream = document.getElementById("stream");
+const streamList = document.getElementById("stream-list");
+const dialog = document.getElementById("upgrade-dialog");
+const STAGES = {
+  fetching: "Fetching article…",
+  generating: "Writing your thread…",
+  saving: "Saving your thread…",
+};
+const number = new Intl.NumberFormat();
+
+let controller = null;
+let editor = null;
+// A pristine copy of the editor's markup, so a second generation on the same page starts a fresh editor.
+const editorShell = document.getElementById("editor").cloneNode(true);
+
+// --- source tabs (WAI-ARIA tabs: arrow keys move between them, Tab goes into the panel) ----------------------
+
+function selectTab(tab, { focus = false } = {}) {
+  for (const other of tabs) {
+    const selected = other === tab;
+    other.setAttribute("aria-selected", String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+  }
+  if (focus) tab.focus();
+}
+
+function activeSource() {
+  return tabs.find((tab) => tab.getAttribute("aria-selected") === "true").id === "tab-url" ? "url" : "text";
+}
+
+for (const tab of tabs) {
+  tab.addEventListener("click", () => selectTab(tab));
+  tab.addEventListener("keydown", (event) => {
+    const index = tabs.indexOf(tab);
+    const moves = { ArrowRight: 1, ArrowLeft: -1, Home: -index, End: tabs.length - 1 - index };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    selectTab(tabs[(index + moves[event.key] + tabs.length) % tabs.length], { focus: true });
+  });
+}
+
+function showTextLength() {
+  const length = textArea.value.trim().length;
+  const limit = Number(textLength.dataset.limit);
+  textLength.textContent = `${number.format(length)} / ${number.format(limit)} characters`;
+  textLength.classList.toggle("is-over", length > limit);
+}
+textArea.addEventListener("input", showTextLength);
+showTextLength();
+
+// --- the request --------------------------------------------------------------------------------------------
+
+function requestBody() {
+  const data = new FormData(form);
+  const maxTweets = data.get("max_tweets");
+  const body = {
+    style: data.get("style") || "summary",
+    tone: data.get("tone"),
+    max_tweets: maxTweets ? Number(maxTweets) : null,
+    numbering: data.get("numbering"),
+    hashtags: data.has("hashtags"),
+    cta: data.has("cta"),
+    link_in_reply: data.has("link_in_reply"),
+    language: "auto",
+  };
+  if (activeSource() === "url") body.url = urlInput.value.trim();
+  else body.text = textArea.value.trim();
+  return body;
+}
+
+/** Parse an SSE body as it arrives, calling `onEvent(name, data)` for each complete event. */
+async function readEvents(response, onEvent) {
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value.replace(/\r\n/g, "\n");
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let name = "message";
+      const data = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) name = line.slice(6).trim();
+        else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
+      }
+      if (data.length) onEvent(name, JSON.parse(data.join("\n")));
+    }
+  }
+}
+
+function setBusy(busy) {
+  generateButton.disabled = busy;
+  generateButton.textContent = busy ? "Generating…" : "Generate thread";
+  cancelButton.hidden = !busy;
+  form.setAttribute("aria-busy", String(busy));
+}
+
+function validate(body) {
+  if (body.url === "" || body.text === "") {
+    const empty = body.url === "" ? urlInput : textArea;
+    showError({
+      message: body.url === "" ? "Paste the article's link first." : "Paste the article's text first.",
+      focus: empty,
+    });
+    return false;
+  }
+  return true;
+}
+
+async function generate() {
+  if (controller) return;
+  const body = requestBody();
+  hideError();
+  if (!validate(body)) return;
+  controller = new AbortController();
+  setBusy(true);
+  streamList.replaceChildren();
+  stream.hidden = true;
+  let stage = body.url ? "fetching" : "generating";
+  progress.textContent = STAGES[stage];
+  let finished = false;
+  try {
+    const response = await fetch("/api/v1/generations", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+      signal: controller.signal,
+    });
+    await readEvents(response, (name, data) => {
+      if (name === "status") {
+        stage = data.stage;
+        progress.textContent = STAGES[data.stage] || "";
+      } else if (name === "tweet") {
+        addStreamedTweet(data);
+      } else if (name === "done") {
+        finished = true;
+        done(data);
+      } else if (name === "error") {
+        finished = true;
+        failed(data, response, stage, body);
+      }
+    });
+    if (!finished) throw new Error("The connection ended early.");
+  } catch (error) {
+    if (error.name === "AbortError") {
+      progress.replaceChildren(
+        "Stopped waiting — your thread will be in ",
+        link("/app/threads/", "History"),
+        " when it's ready.",
+      );
+    } else {
+      progress.textContent = "";
+      showError({
+        message: `We lost the connection (${error.message}). If the thread was finished it is in History.`,
+        actions: [retryButton(), link("/app/threads/", "Open History")],
+      });
+    }
+  } finally {
+    controller = null;
+    setBusy(false);
+  }
+}
+
+function addStreamedTweet(data) {
+  stream.hidden = false;
+  progress.textContent = `Writing your thread… ${data.position} tweet${data.position === 1 ? "" : "s"} so far`;
+  const item = document.createElement("li");
+  item.className = "stream-tweet";
+  item.textContent = data.text;
+  streamList.append(item);
+}
+
+async function done(data) {
+  progress.textContent = `Your thread is ready: ${data.tweets.length} tweets. Edit them below.`;
+  history.replaceState(null, "", data.url);
+  const [thread, usage] = await Promise.all([api(`/api/v1/threads/${data.id}`), api("/api/v1/usage")]);
+  stream.hidden = true;
+  streamList.replaceChildren();
+  if (editor) {
+    await editor.save();
+    editor.destroy();
+    document.getElementById("editor").replaceWith(editorShell.cloneNode(true));
+  }
+  editor = mountEditor(document.getElementById("editor"), thread);
+  showUsage(usage);
+  document.getElementById("editor").scrollIntoView({ behavior: "smooth", block: "start" });
+  document.getElementById("editor-heading").tabIndex = -1;
+  document.getElementById("editor-heading").focus({ preventScroll: true });
+}
+
+function showUsage(usage) {
+  const meter = document.getElementById("usage-meter");
+  if (usage.plan !== "free") return;
+  meter.querySelector(".usage-text strong").textContent = `${usage.daily_left} of ${usage.daily_limit}`;
+  meter.querySelector("meter").value = usage.daily_left;
+}
+
+// --- errors -------------------------------------------------------------------------------------------------
+
+function link(href, text) {
+  const anchor = document.createElement("a");
+  anchor.href = href;
+  anchor.textContent = text;
+  return anchor;
+}
+
+function button(text, onClick) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = "button button-small";
+  element.textContent = text;
+  element.addEventListener("click", onClick);
+  return element;
+}
+
+function retryButton() {
+  return button("Try again", () => generate());
+}
+
+function showError({ message, actions = [], focus }) {
+  errorBox.querySelector("[data-role=message]").textContent = message;
+  errorBox.querySelector("[data-role=actions]").replaceChildren(...actions);
+  errorBox.hidden = false;
+  if (focus) focus.focus();
+}
+
+function hideError() {
+  errorBox.hidden = true;
+}
+
+function resetTime(usage) {
+  if (!usage?.daily_resets_at) return "";
+  const when = new Date(usage.daily_resets_at);
+  const time = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const sameDay = when.toDateString() === new Date().toDateString();
+  return sameDay ? `today at ${time}` : `${when.toLocaleDateString([], { weekday: "long" })} at ${time}`;
+}
+
+function openUpgrade(error) {
+  dialog.querySelector("#upgrade-message").textContent = error.message;
+  const reset = dialog.querySelector("#upgrade-reset");
+  const when = error.reason === "daily" ? resetTime(error.usage) : "";
+  reset.hidden = !when;
+  reset.textContent = when ? `Your free threads come back ${when} (your time).` : "";
+  if (!dialog.open) dialog.showModal();
+}
+
+function failed(error, response, stage, body) {
+  progress.textContent = "";
+  stream.hidden = streamList.children.length === 0;
+  const status = response.ok ? 0 : response.status;
+  const { message } = error;
+  if (status === 402 || error.code === "quota_exceeded") {
+    showError({ message, actions: [button("See plans", () => openUpgrade(error))] });
+    openUpgrade(error);
+  } else if (status === 422 || (stage === "fetching" && body.url)) {
+    showError({
+      message,
+      actions: [
+        button("Paste the text instead", () => {
+          hideError();
+          selectTab(document.getElementById("tab-text"));
+          textArea.focus();
+        }),
+      ],
+    });
+  } else if (error.code === "premium_style") {
+    showError({ message, actions: [link("/pricing", "See the premium plans")] });
+  } else if (error.code === "email_unverified") {
+    showError({ message, actions: [link("/accounts/email/", "Resend the confirmation email")] });
+  } else if (status === 429) {
+    const wait = Number(response.headers.get("Retry-After") || 0);
+    showError({ message, actions: wait ? [] : [retryButton()] });
+    if (wait) window.setTimeout(() => errorBox.querySelector("[data-role=actions]").append(retryButton()), wait * 1000);
+  } else if (status === 400 && error.fields) {
+    const details = Object.values(error.fields).flat().join(" ");
+    showError({ message: `${message} ${details}`.trim() });
+  } else {
+    showError({ message, actions: [retryButton()] });
+  }
+}
+
+// --- triggers -----------------------------------------------------------------------------------------------
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  generate();
+});
+form.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    generate();
+  }
+});
+cancelButton.addEventListener("click", () => controller?.abort());
