@@ -380,7 +380,7 @@ def expiring_notify(*, now: datetime, within: timedelta = timedelta(days=3)) -> 
     users = User.objects.filter(premium_until__gt=now, premium_until__lte=now + within).exclude(pk__in=renewing)
     sent = 0
     for user in users:
-        key = f"{user.pk}:{user.premium_until.isoformat()}"
+        key = f"{user.pk}:{user.premium_until}"
         sent += _email_once(user, SentEmail.Kind.EXPIRING, key, {"premium_until": user.premium_until})
     return sent
 

@@ -13,12 +13,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import User
 from billing import selectors, services, stripe_client
 from billing.models import Purchase
 
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "Purchases are unavailable on this server right now. Please try again later."
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """The user behind a `login_required` view."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 class SeeOther(HttpResponseRedirect):
@@ -34,7 +41,7 @@ def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
     success_url = request.build_absolute_uri(reverse("billing:success")) + "?session_id={CHECKOUT_SESSION_ID}"
     try:
         url = services.checkout_start(
-            user=request.user,
+            user=_signed_in(request),
             plan=plan,
             success_url=success_url,
             cancel_url=request.build_absolute_uri(reverse("billing:cancelled")),
@@ -66,7 +73,7 @@ def success(request: HttpRequest) -> HttpResponse:
     purchase = services.purchase_fulfil(session=session)
     if purchase is None or purchase.status == Purchase.Status.PENDING:
         return render(request, "billing/processing.html")
-    request.user.refresh_from_db(fields=["premium_until"])
+    _signed_in(request).refresh_from_db(fields=["premium_until"])
     return render(request, "billing/success.html", {"purchase": purchase})
 
 
@@ -79,7 +86,7 @@ def cancelled(request: HttpRequest) -> HttpResponse:
 @require_POST
 def portal(request: HttpRequest) -> HttpResponse:
     """Stripe's Customer Portal: cards, invoices, cancelling. Only for users who ever went through checkout."""
-    customer = selectors.customer_for_user(user=request.user)
+    customer = selectors.customer_for_user(user=_signed_in(request))
     if customer is None:
         messages.info(request, "You have nothing to manage yet: buy a pass or subscribe first.")
         return SeeOther(reverse("pricing"))
