@@ -52,8 +52,18 @@ def api_token_authenticate(*, raw: str, now: datetime | None = None) -> User | N
     return token.user
 
 
+class DeletionBlocked(Exception):
+    """The account cannot be deleted yet; the message says what to do first."""
+
+
 @transaction.atomic
 def user_delete(*, user: User) -> None:
-    """Delete the account and everything personal. Payment records the law requires are anonymised by the
-    billing app's foreign keys (SET_NULL), not deleted."""
+    """Delete the account and everything personal: threads, generations, tokens, emails. Payment records the law
+    requires stay, detached from the person (the billing app's foreign keys are SET_NULL)."""
+    from billing.selectors import subscription_keeps_account
+
+    if subscription_keeps_account(user=user):
+        raise DeletionBlocked(
+            "You have a Pro subscription that renews. Cancel it first from Manage billing, then delete your account."
+        )
     user.delete()

@@ -68,7 +68,10 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if request.method == "POST":
         if user.check_password(request.POST.get("password", "")):
-            services.user_delete(user=user)
+            try:
+                services.user_delete(user=user)
+            except services.DeletionBlocked as blocked:
+                return render(request, "account/delete.html", {"error": str(blocked)}, status=409)
             logout(request)
             messages.success(request, "Your account and your threads were deleted. Thank you for using Threadr.")
             return redirect("landing")

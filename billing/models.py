@@ -91,7 +91,10 @@ class Purchase(models.Model):
         PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
         DISPUTE_LOST = "dispute_lost", "Dispute lost"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="purchases")
+    # Payment records outlive a deleted account (bookkeeping law): the link to the person is dropped, the rest kept.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="purchases"
+    )
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="purchases")
     stripe_checkout_session_id = models.CharField(max_length=255, unique=True)
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
@@ -117,7 +120,9 @@ class Subscription(models.Model):
 
     ACCESS_STATUSES = ("active", "trialing", "past_due")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="subscriptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="subscriptions"
+    )
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="subscriptions")
     stripe_subscription_id = models.CharField(max_length=255, unique=True)
     status = models.CharField(max_length=30)

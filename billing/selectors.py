@@ -9,7 +9,7 @@ from django.http import Http404
 
 from accounts.models import User
 from billing import stripe_client
-from billing.models import Customer, Plan, Subscription
+from billing.models import Customer, Plan, Purchase, Subscription
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,18 @@ def user_current_plan(*, user: User) -> str:
     if subscription is not None:
         return subscription.plan.name if subscription.plan else "Subscription"
     return "Premium" if user.is_premium() else "Free"
+
+
+def purchases_for_export(*, user: User) -> list[dict[str, object]]:
+    """The user's payments, as the data export shows them."""
+    return list(
+        Purchase.objects.filter(user=user)
+        .order_by("created")
+        .values("plan__name", "status", "amount_cents", "amount_refunded_cents", "currency", "created", "paid_at")
+    )
+
+
+def subscription_keeps_account(*, user: User) -> bool:
+    """A live subscription would go on charging a deleted account: it must be cancelled first."""
+    live = Subscription.objects.filter(user=user, status__in=Subscription.ACCESS_STATUSES, cancel_at_period_end=False)
+    return live.exists()

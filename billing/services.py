@@ -343,6 +343,9 @@ def purchase_take_back(*, charge: stripe_client.ChargeInfo, dispute_lost: bool =
     if not found:
         return None
     purchase_id, user_id = found[0]
+    if user_id is None:  # the account was deleted: keep the money figures right, there is no premium to take back
+        Purchase.objects.filter(pk=purchase_id).update(amount_refunded_cents=charge.amount_refunded)
+        return Purchase.objects.get(pk=purchase_id)
     now = timezone.now()
     with transaction.atomic():
         user, entitlement = _entitlement_locked(user_id)

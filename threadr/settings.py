@@ -263,7 +263,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        # Chromium applies form-action to a POST's redirect too: checkout and the billing portal 303 to Stripe.
+        "form-action": [SELF, "https://checkout.stripe.com", "https://billing.stripe.com"],
     }
 }
 PERMISSIONS_POLICY = (

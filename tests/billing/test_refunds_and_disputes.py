@@ -161,3 +161,16 @@ def test_a_pass_bought_during_older_premium_extends_it(bob, fake_stripe):
 
     bob.refresh_from_db()
     assert bob.premium_until == end_before + timedelta(days=30)
+
+
+def test_a_refund_after_the_account_was_deleted_still_records_the_money(alice, fake_stripe, client):
+    charge_id = buy_pass(alice, fake_stripe)
+    Purchase.objects.update(user=None)  # what deleting the account leaves behind
+    fake_stripe.refund(charge_id)
+
+    refunded(client, charge_id)
+
+    purchase = Purchase.objects.get()
+    assert purchase.user is None
+    assert purchase.amount_refunded_cents == 499
+    assert not EntitlementChange.objects.filter(reason="refund").exists()

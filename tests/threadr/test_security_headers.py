@@ -21,7 +21,7 @@ def assert_secure_headers(response) -> None:
     assert directives["script-src"] == "script-src 'self'"
     assert directives["style-src"] == "style-src 'self'"
     assert directives["frame-ancestors"] == "frame-ancestors 'none'"
-    assert directives["form-action"] == "form-action 'self'"
+    assert directives["form-action"] == "form-action 'self' https://checkout.stripe.com https://billing.stripe.com"
     assert directives["base-uri"] == "base-uri 'none'"
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert "unsafe-eval" not in response["Content-Security-Policy"]
