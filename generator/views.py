@@ -52,12 +52,74 @@ def thread_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def history_page(request: HttpRequest) -> HttpResponse:
-    """Every thread the user made: search, filter, sort, and act on them."""
-    return render(request, "generator/history.html", {"usage": usage_for(user=request.user)})  # type: ignore[arg-type]
+    """Every thread the user made: search, filter, sort, and act on them.
+
+    The query string holds the whole view (q, show, sort, page), so the page works without JavaScript and a
+    reload keeps the search. history.js asks for the same URL with `X-Threadr-Fragment: results` and gets only
+    the results region back, so the cards are rendered in one place: here."""
+    from urllib.parse import urlencode, urlsplit
+
+    from django.core.paginator import Paginator
+    from django.utils.cache import patch_vary_headers
+
+    from generator.selectors import thread_list_for_user
+
+    user: User = request.user  # type: ignore[assignment]
+    query = request.GET.get("q", "").strip()[:200]
+    show = request.GET.get("show", "all") if request.GET.get("show") in {"favourites", "archived"} else "all"
+    sort = request.GET.get("sort", "newest") if request.GET.get("sort") in {"oldest", "title"} else "newest"
+    threads = thread_list_for_user(
+        user=user,
+        query=query,
+        favourite=True if show == "favourites" else None,
+        archived=show == "archived",
+        sort=sort,
+    )
+    page = Paginator(threads, 12).get_page(request.GET.get("page"))
+    cards = [
+        {
+            "thread": thread,
+            "first_tweet": thread.tweets[0] if thread.tweets else "",
+            "tweet_count": len(thread.tweets),
+            "domain": (urlsplit(thread.source_url).hostname or "").removeprefix("www.") if thread.source_url else "",
+            "style": thread.style.name if thread.style else str(thread.options.get("style", "")).title(),
+        }
+        for thread in page
+    ]
+    state = {
+        key: value
+        for key, value in (("q", query), ("show", show), ("sort", sort))
+        if value not in {"", "all", "newest"}
+    }
+    context = {
+        "usage": usage_for(user=user),
+        "cards": cards,
+        "page": page,
+        "query": query,
+        "show": show,
+        "sort": sort,
+        "filters": [("all", "All"), ("favourites", "Favourites"), ("archived", "Archived")],
+        "sorts": [("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title, A to Z")],
+        "state_query": urlencode(state),
+        "has_any_thread": bool(cards) or user.threads.exists(),
+    }
+    fragment = request.headers.get("X-Threadr-Fragment") == "results"
+    template = "generator/partials/history_results.html" if fragment else "generator/history.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["X-Threadr-Fragment"])
+    return response
 
 
 @require_safe
 def shared_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The read-only public page of a thread its owner chose to share. Nothing private is shown."""
+    """The read-only public page of a thread its owner chose to share. Nothing private is shown: the owner
+    appears by display name only (never the email), and neither the source text nor the source link is shown."""
     thread = thread_get_shared(token=token)
-    return render(request, "generator/shared.html", {"thread": thread})
+    first_tweet = thread.tweets[0] if thread.tweets else ""
+    context = {
+        "thread": thread,
+        "author_name": thread.owner.display_name.strip() or "A Threadr user",
+        "description": first_tweet if len(first_tweet) <= 200 else first_tweet[:199].rstrip() + "…",
+        "page_url": request.build_absolute_uri(),
+    }
+    return render(request, "generator/shared.html", context)

@@ -1,0 +1,286 @@
+// History page: live search, filters, sort and paging, and the per-thread actions.
+// The server renders the cards (the same template with or without JavaScript); this module asks for the
+// results region again after each change and talks to /api/v1/threads for the actions.
+
+const root = document.getElementById("history");
+const results = document.getElementById("history-results");
+const form = root?.querySelector(".history-controls");
+const toasts = document.getElementById("history-toasts");
+const dialog = document.getElementById("history-confirm");
+const csrfToken = root?.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
+const SEARCH_DELAY_MS = 300;
+const TOAST_MS = 4000;
+
+// Deletions wait for their Undo toast to expire; their cards stay hidden through every refresh meanwhile.
+const pendingDeletes = new Map(); // thread id -> timer
+
+function undoMs() {
+  const value = Number.parseInt(root.dataset.undoMs ?? "", 10);
+  return Number.isFinite(value) && value >= 0 ? value : 6000;
+}
+
+function urlFromForm() {
+  const params = new URLSearchParams();
+  const query = form.elements.q.value.trim();
+  const show = form.elements.show.value;
+  const sort = form.elements.sort.value;
+  if (query) params.set("q", query);
+  if (show && show !== "all") params.set("show", show);
+  if (sort && sort !== "newest") params.set("sort", sort);
+  const search = params.toString();
+  return `${location.pathname}${search ? `?${search}` : ""}`;
+}
+
+function syncFormTo(url) {
+  const params = new URL(url, location.href).searchParams;
+  form.elements.q.value = params.get("q") ?? "";
+  const show = params.get("show") ?? "all";
+  for (const radio of form.querySelectorAll("input[name=show]")) radio.checked = radio.value === show;
+  form.elements.sort.value = params.get("sort") ?? "newest";
+}
+
+let loading = null;
+
+async function load(url = location.pathname + location.search, { focus = null } = {}) {
+  loading?.abort();
+  loading = new AbortController();
+  results.setAttribute("aria-busy", "true");
+  try {
+    const response = await fetch(url, { headers: { "X-Threadr-Fragment": "results" }, signal: loading.signal });
+    if (!response.ok) throw new Error(`The list could not be loaded (${response.status}).`);
+    results.innerHTML = await response.text();
+    if (url !== location.pathname + location.search) history.replaceState(null, "", url);
+    enhance();
+    restoreFocus(focus);
+  } catch (error) {
+    if (error.name !== "AbortError") toast(error.message);
+  } finally {
+    results.removeAttribute("aria-busy");
+  }
+}
+
+/** After a refresh, put focus back on the same control of the same thread, or on the count. */
+function restoreFocus(focus) {
+  if (!focus) return;
+  const card = results.querySelector(`[data-thread-id="${focus.id}"]`);
+  const target = card?.querySelector(`[data-action="${focus.action}"]`) ?? (focus.fallback ? results.querySelector("#history-count") : null);
+  target?.focus();
+}
+
+const relative = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", { numeric: "auto" });
+const UNITS = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["week", 7 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+function relativeTime(date) {
+  const seconds = (date.getTime() - Date.now()) / 1000;
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  }
+  return "just now";
+}
+
+function enhance() {
+  for (const time of results.querySelectorAll("time.relative-time")) {
+    time.textContent = relativeTime(new Date(time.dateTime));
+  }
+  for (const id of pendingDeletes.keys()) {
+    const card = cardById(id);
+    if (card) card.hidden = true;
+  }
+}
+
+function cardById(id) {
+  return results.querySelector(`[data-thread-id="${id}"]`);
+}
+
+async function api(method, path, body) {
+  const response = await fetch(`/api/v1/threads/${path}`, {
+    method,
+    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin",
+    keepalive: method === "DELETE",
+  });
+  if (!response.ok) {
+    const data = await response.json().catch(() => null);
+    throw new Error(data?.error?.message ?? `That did not work (${response.status}). Try again.`);
+  }
+  return response.status === 204 ? null : response.json();
+}
+
+function toast(message, { action = null, duration = TOAST_MS, onExpire = null } = {}) {
+  const item = document.createElement("div");
+  item.className = "toast";
+  const text = document.createElement("p");
+  text.textContent = message;
+  item.append(text);
+  let timer = null;
+  const close = (expired) => {
+    clearTimeout(timer);
+    item.remove();
+    if (expired) onExpire?.();
+  };
+  if (action) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button-small button-ghost";
+    button.textContent = action.label;
+    button.addEventListener("click", () => {
+      close(false);
+      action.run();
+    });
+    item.append(button);
+  }
+  toasts.append(item);
+  timer = setTimeout(() => close(true), duration);
+  return item;
+}
+
+function confirmDelete(title) {
+  return new Promise((resolve) => {
+    document.getElementById("history-confirm-name").textContent = title;
+    dialog.returnValue = "";
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "delete"), { once: true });
+    dialog.showModal();
+  });
+}
+
+async function commitDelete(id) {
+  if (!pendingDeletes.has(id)) return;
+  clearTimeout(pendingDeletes.get(id));
+  try {
+    await api("DELETE", id);
+    pendingDeletes.delete(id);
+  } catch (error) {
+    pendingDeletes.delete(id);
+    toast(error.message);
+  }
+  await load();
+}
+
+async function deleteWithUndo(card, id) {
+  const title = card.dataset.title;
+  const trigger = card.querySelector('[data-action="delete"]');
+  if (!(await confirmDelete(title))) {
+    trigger.focus();
+    return;
+  }
+  card.hidden = true;
+  const duration = undoMs();
+  pendingDeletes.set(
+    id,
+    setTimeout(() => commitDelete(id), duration),
+  );
+  const item = toast(`Deleted “${title}”.`, {
+    duration,
+    action: {
+      label: "Undo",
+      run: () => {
+        clearTimeout(pendingDeletes.get(id));
+        pendingDeletes.delete(id);
+        const restored = cardById(id);
+        if (restored) {
+          restored.hidden = false;
+          restored.querySelector('[data-action="delete"]').focus();
+        }
+        toast(`“${title}” is back.`);
+      },
+    },
+  });
+  item.querySelector("button").focus();
+}
+
+async function copyLink(card) {
+  const input = card.querySelector(".share-box input");
+  try {
+    await navigator.clipboard.writeText(input.value);
+    toast("Link copied.");
+  } catch {
+    input.select();
+    toast("Press Ctrl+C (or ⌘C) to copy the selected link.");
+  }
+}
+
+const ACTIONS = {
+  async favourite(card, id, button) {
+    const favourite = button.getAttribute("aria-pressed") !== "true";
+    await api("PATCH", id, { favourite });
+    toast(favourite ? "Added to favourites." : "Removed from favourites.");
+    await load(undefined, { focus: { id, action: "favourite", fallback: true } });
+  },
+  async archive(card, id) {
+    const archived = card.dataset.archived !== "true";
+    await api("PATCH", id, { archived });
+    toast(archived ? `Archived “${card.dataset.title}”.` : `“${card.dataset.title}” is back in your threads.`);
+    await load(undefined, { focus: { id, action: "archive", fallback: true } });
+  },
+  async duplicate(card, id) {
+    const copy = await api("POST", `${id}/duplicate`);
+    toast(`Duplicated as “${copy.title}”.`);
+    await load(undefined, { focus: { id, action: "duplicate", fallback: true } });
+  },
+  async share(card, id, button) {
+    const shared = button.getAttribute("aria-pressed") !== "true";
+    await api("PATCH", id, { shared });
+    toast(shared ? "Anyone with the link can now read this thread." : "Sharing stopped: the old link no longer works.");
+    await load(undefined, { focus: { id, action: shared ? "copy-link" : "share", fallback: true } });
+  },
+  "copy-link": copyLink,
+  delete: deleteWithUndo,
+};
+
+function onResultsClick(event) {
+  const pageLink = event.target.closest("a[data-page]");
+  if (pageLink) {
+    event.preventDefault();
+    syncFormTo(pageLink.href);
+    const url = new URL(pageLink.href);
+    load(url.pathname + url.search, { focus: { fallback: true } });
+    return;
+  }
+  const button = event.target.closest("button[data-action]");
+  const card = button?.closest("[data-thread-id]");
+  const action = ACTIONS[button?.dataset.action];
+  if (!card || !action) return;
+  const id = card.dataset.threadId;
+  // A request in flight disables its button; the delete button stays enabled so focus can return to it.
+  const busy = button.dataset.action !== "delete";
+  if (busy) button.disabled = true;
+  Promise.resolve(action(card, id, button))
+    .catch((error) => toast(error.message))
+    .finally(() => {
+      if (busy) button.disabled = false;
+    });
+}
+
+if (root && results && form) {
+  let searchTimer = null;
+  form.elements.q.addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => load(urlFromForm()), SEARCH_DELAY_MS);
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.name !== "q") load(urlFromForm());
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(searchTimer);
+    load(urlFromForm());
+  });
+  results.addEventListener("click", onResultsClick);
+  // Leaving the page while an Undo toast is showing still deletes: the request outlives the page (keepalive).
+  window.addEventListener("pagehide", () => {
+    for (const [id, timer] of pendingDeletes) {
+      clearTimeout(timer);
+      api("DELETE", id).catch(() => {});
+    }
+    pendingDeletes.clear();
+  });
+  enhance();
+}

@@ -1,0 +1,255 @@
+"""The history page in Chromium: finding a thread again, and favouriting, archiving, duplicating, sharing and
+deleting it (with an Undo that really undoes), on a phone and on a desktop, with the keyboard alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Locator, Page, expect
+
+from accounts.models import User
+from generator.models import Thread
+from tests.web.conftest import PageProblems, open_page
+from tests.web.helpers import login, wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
+
+
+def make_thread(owner: User, title: str, *, hours_ago: float = 1, source_url: str = "", **fields: object) -> Thread:
+    thread = Thread(
+        owner=owner,
+        title=title,
+        source_url=source_url,
+        engine="local",
+        options={"style": "summary"},
+        created_at=timezone.now() - timedelta(hours=hours_ago),
+        **fields,
+    )
+    thread.set_tweets([f"{title}: the first tweet says why it matters. 1/3", "The middle. 2/3", "The end. 3/3"])
+    thread.save()
+    return thread
+
+
+def history(browser, live_server, user: User, problems: PageProblems, *, width: int = 1280, height: int = 800) -> Page:
+    page = open_page(browser, problems, width=width, height=height, base_url=live_server.url)
+    login(page, live_server, user)
+    page.goto("/app/threads/")
+    return page
+
+
+def cards(page: Page) -> Locator:
+    return page.locator(".thread-card:not([hidden])")
+
+
+def card(page: Page, title: str) -> Locator:
+    return cards(page).filter(has=page.get_by_role("heading", name=title, exact=True))
+
+
+def titles(page: Page) -> list[str]:
+    return cards(page).locator(".thread-card-title").all_inner_texts()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_it_shows_each_thread_as_a_card_that_says_what_it_is(browser, live_server, alice, viewport, screenshot_dir):
+    make_thread(alice, "Sourdough for beginners", hours_ago=3, source_url="https://www.bakery.example/sourdough")
+    make_thread(alice, "Notes on remote work", hours_ago=50)
+    problems = PageProblems()
+    page = history(browser, live_server, alice, problems, width=VIEWPORTS[viewport][0], height=VIEWPORTS[viewport][1])
+
+    first = card(page, "Sourdough for beginners")
+    expect(first).to_contain_text("Sourdough for beginners: the first tweet says why it matters.")
+    expect(first).to_contain_text("3 tweets")
+    expect(first).to_contain_text("bakery.example")
+    expect(first).to_contain_text("Summary")
+    expect(first.locator("time")).to_have_text("3 hours ago")
+    expect(card(page, "Notes on remote work").locator("time")).to_have_text("2 days ago")
+    expect(card(page, "Notes on remote work")).to_contain_text("Pasted text")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=screenshot_dir / f"history-{viewport}.png", full_page=True)
+
+    first.get_by_role("link", name="Sourdough for beginners", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/app/threads/{Thread.objects.get(title__startswith='Sour').pk}/")
+    assert problems == []
+
+
+def test_it_invites_a_new_user_to_make_a_first_thread(browser, live_server, alice):
+    problems = PageProblems()
+    page = history(browser, live_server, alice, problems)
+
+    expect(page.get_by_role("heading", name="No threads yet — make your first one")).to_be_visible()
+    page.get_by_role("link", name="Make your first thread").click()
+
+    expect(page).to_have_url(f"{live_server.url}/app/")
+    assert problems == []
+
+
+def test_it_searches_as_you_type_and_a_reload_keeps_the_search(browser, live_server, alice, mallory):
+    make_thread(alice, "Sourdough for beginners")
+    make_thread(alice, "Notes on remote work")
+    make_thread(mallory, "Sourdough secrets of mallory")
+    problems = PageProblems()
+    page = history(browser, live_server, alice, problems)
+    expect(cards(page)).to_have_count(2)
+
+    page.get_by_label("Search").fill("sourdough")
+
+    expect(cards(page)).to_have_count(1)
+    assert titles(page) == ["Sourdough for beginners"]
+    expect(page.locator("#history-count")).to_have_text("1 thread matching “sourdough”")
+    expect(page).to_have_url(f"{live_server.url}/app/threads/?q=sourdough")
+    page.reload()
+    expect(page.get_by_label("Search")).to_have_value("sourdough")
+    assert titles(page) == ["Sourdough for beginners"]
+
+    page.get_by_label("Search").fill("croissant")
+    expect(page.get_by_role("heading", name="Nothing matches “croissant”")).to_be_visible()
+    page.get_by_role("link", name="Clear the search").click()
+    expect(cards(page)).to_have_count(2)
+    expect(page.get_by_label("Search")).to_have_value("")
+    assert problems == []
+
+
+def test_it_favourites_a_thread_and_filters_to_favourites(browser, live_server, alice):
+    loved = make_thread(alice, "A thread worth keeping")
+    make_thread(alice, "An ordinary thread")
+    problems = PageProblems()
+    page = history(browser, live_server, alice, problems)
+
+    favourite = card(page, "A thread worth keeping").get_by_role("button", name="Favourite")
+    favourite.click()
+
+    expect(favourite).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("status").filter(has_text="Added to favourites.")).to_be_visible()
+    assert wait_until(lambda: Thread.objects.get(pk=loved.pk).is_favourite)
+    page.get_by_text("Favourites", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/app/threads/?show=favourites")
+    expect(cards(page)).to_have_count(1)
+    assert titles(page) == ["A thread worth keeping"]
+
+    card(page, "A thread worth keeping").get_by_role("button", name="Favourite").click()
+    expect(page.get_by_role("heading", name="No favourites yet")).to_be_visible()
+    assert problems == []
+
+
+def test_it_archives_a_thread_out_of_the_list_and_brings_it_back(browser, live_server, alice):
+    old = make_thread(alice, "Last year's launch")
+    make_thread(alice, "This week's news")
+    problems = PageProblems()
+    page = history(browser, live_server, alice, problems)
+
+    card(page, "Last year's launch").get_by_role("button", name="Archive").click()
+
+    expect(cards(page)).to_have_count(1)
+    assert titles(page) == ["This week's news"]
+    assert wait_until(lambda: Thread.objects.get(pk=old.pk).is_archived)
+    page.get_by_text("Archived", exact=True).click()
+    expect(cards(page)).to_have_count(1)
+    card(page, "Last year's launch").get_by_role("button", name="Unarchive").click()
+    expect(page.get_by_role("heading", name="The archive is empty")).to_be_visible()
+    page.get_by_text("All", exact=True).click()
+    expect(cards(page)).to_have_count(2)
+    assert not Thread.objects.get(pk=old.pk).is_archived
+    assert problems == []
+
+
+def test_it_duplicates_a_thread(browser, live_server, alice):
+    make_thread(alice, "Worth a second version")
+    problems = PageProblems()
+    page = history(browser, live_server, alice, problems)
+
+    card(page, "Worth a second version").get_by_role("button", name="Duplicate").click()
+
+    expect(cards(page)).to_have_count(2)
+    copy = Thread.objects.exclude(title="Worth a second version").get(owner=alice)
+    expect(page.get_by_role("status")).to_contain_text(f"Duplicated as “{copy.title}”.")
+    expect(card(page, copy.title)).to_contain_text("3 tweets")
+    assert problems == []
+
+
+def test_it_deletes_only_when_the_undo_toast_expires(browser, live_server, alice):
+    doomed = make_thread(alice, "A thread to delete")
+    make_thread(alice, "A thread to keep")
+    problems = PageProblems()
+    page = history(browser, live_server, alice, problems)
+    page.locator("#history").evaluate("node => { node.dataset.undoMs = '60000'; }")
+
+    card(page, "A thread to delete").get_by_role("button", name="Delete").click()
+    dialog = page.get_by_role("dialog", name="Delete this thread?")
+    expect(dialog).to_contain_text("A thread to delete")
+    dialog.get_by_role("button", name="Delete").click()
+
+    expect(cards(page)).to_have_count(1)
+    expect(page.get_by_role("status")).to_contain_text("Deleted “A thread to delete”.")
+    page.get_by_role("button", name="Undo").click()
+    expect(cards(page)).to_have_count(2)
+    expect(card(page, "A thread to delete").get_by_role("button", name="Delete")).to_be_focused()
+    assert Thread.objects.filter(pk=doomed.pk).exists()
+
+    page.locator("#history").evaluate("node => { node.dataset.undoMs = '300'; }")
+    card(page, "A thread to delete").get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+
+    expect(page.get_by_role("button", name="Undo")).to_have_count(0)
+    assert wait_until(lambda: not Thread.objects.filter(pk=doomed.pk).exists())
+    page.reload()
+    assert titles(page) == ["A thread to keep"]
+    assert problems == []
+
+
+def test_it_keeps_the_thread_when_the_delete_is_cancelled_with_the_keyboard(browser, live_server, alice):
+    make_thread(alice, "Almost deleted")
+    problems = PageProblems()
+    page = history(browser, live_server, alice, problems)
+    delete = card(page, "Almost deleted").get_by_role("button", name="Delete")
+
+    delete.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    expect(page.get_by_role("dialog").get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("Escape")
+
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(delete).to_be_focused()
+    expect(cards(page)).to_have_count(1)
+    assert problems == []
+
+
+def test_it_sorts_and_pages_through_many_threads(browser, live_server, alice):
+    for number in range(1, 15):
+        make_thread(alice, f"Thread {number:02d}", hours_ago=number)
+    problems = PageProblems()
+    page = history(browser, live_server, alice, problems)
+
+    assert titles(page)[:2] == ["Thread 01", "Thread 02"]
+    expect(cards(page)).to_have_count(12)
+    expect(page.locator(".pagination")).to_contain_text("Page 1 of 2")
+    page.get_by_role("link", name="Older page").click()
+    expect(page).to_have_url(f"{live_server.url}/app/threads/?page=2")
+    assert titles(page) == ["Thread 13", "Thread 14"]
+
+    page.get_by_label("Sort").select_option(label="Oldest first")
+    expect(page).to_have_url(f"{live_server.url}/app/threads/?sort=oldest")
+    expect(cards(page).first).to_contain_text("Thread 14")
+    page.get_by_role("link", name="Older page").click()
+    expect(page).to_have_url(f"{live_server.url}/app/threads/?sort=oldest&page=2")
+    assert titles(page) == ["Thread 02", "Thread 01"]
+    page.reload()
+    expect(page.get_by_label("Sort")).to_have_value("oldest")
+    assert titles(page) == ["Thread 02", "Thread 01"]
+    assert problems == []
+
+
+def test_it_works_without_javascript(browser, live_server, alice):
+    make_thread(alice, "Plain HTML still works")
+    make_thread(alice, "Another thread")
+    page = browser.new_context(java_script_enabled=False, base_url=live_server.url).new_page()
+    login(page, live_server, alice)
+
+    page.goto("/app/threads/?q=plain")
+
+    assert titles(page) == ["Plain HTML still works"]
+    page.context.close()
