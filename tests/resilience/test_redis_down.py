@@ -1,0 +1,104 @@
+"""Redis goes away mid-run: people keep signing in, generating and paying; throttles let requests through; /health
+says the cache is down; everything of value is still in PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from billing.models import EntitlementChange, WebhookEvent
+from generator.models import Generation, Thread
+from tests.billing.conftest import deliver, fake_stripe, fixture_event, start_checkout  # noqa: F401 - fixture
+from tests.conftest import PASSWORD
+from tests.resilience.conftest import ARTICLE, DEAD_REDIS
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(client: Client) -> int:
+    return client.post("/api/v1/generations", {"text": ARTICLE}, content_type="application/json").status_code
+
+
+def kill_redis(settings: Any) -> None:
+    settings.CACHES = DEAD_REDIS
+
+
+def test_it_keeps_serving_pages(alice: User, settings: Any) -> None:
+    kill_redis(settings)
+    visitor = Client()
+
+    assert visitor.get("/").status_code == 200
+    assert visitor.get("/pricing").status_code == 200
+    assert visitor.get("/accounts/login/").status_code == 200
+    visitor.force_login(alice)
+    assert visitor.get("/app/").status_code == 200
+    assert visitor.get("/app/threads/").status_code == 200
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: allauth's rate limit takes a cache lock with cache.add(), which a dead Redis answers "
+    "with False, so sign-in waits 1 s and answers 429 instead of failing open (see issue 8's report)",
+)
+def test_it_keeps_signing_people_in(alice: User, settings: Any) -> None:
+    kill_redis(settings)
+
+    signed_in = Client().post("/accounts/login/", {"login": alice.email, "password": PASSWORD})
+
+    assert signed_in.status_code == 302
+
+
+def test_it_keeps_generating_and_the_throttle_fails_open(alice: User, settings: Any) -> None:
+    settings.GENERATION_RATE_PER_USER = 1
+    client = Client()
+    client.force_login(alice)
+    assert [generate(client), generate(client)] == [201, 429]  # with Redis up, the burst throttle bites
+
+    kill_redis(settings)
+    statuses = [generate(client), generate(client), generate(client)]
+
+    assert statuses == [201, 201, 201]
+    assert Thread.objects.filter(owner=alice).count() == 4
+    assert Generation.objects.filter(user=alice, status="succeeded").count() == 4
+    usage = client.get("/api/v1/usage").json()
+    assert (usage["daily_used"], usage["daily_left"]) == (4, 1)
+
+
+def test_the_exact_quota_still_holds_without_redis(alice: User, settings: Any) -> None:
+    kill_redis(settings)
+    client = Client()
+    client.force_login(alice)
+
+    statuses = [generate(client) for _ in range(settings.FREE_DAILY_LIMIT + 2)]
+
+    assert statuses == [201] * settings.FREE_DAILY_LIMIT + [402, 402]
+
+
+def test_a_payment_webhook_is_applied_once(alice: User, fake_stripe: Any, settings: Any) -> None:  # noqa: F811
+    session_id = start_checkout(alice)
+    fake_stripe.pay_session(session_id)
+    event = fixture_event("checkout.session.completed", session_id=session_id, user_id=alice.pk)
+    kill_redis(settings)
+
+    statuses = [deliver(Client(), event).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 200]
+    alice.refresh_from_db()
+    assert alice.premium_until is not None
+    assert alice.premium_until - timezone.now() > timedelta(days=29)
+    assert EntitlementChange.objects.count() == 1
+    assert WebhookEvent.objects.get().attempts == 1
+
+
+def test_health_reports_the_cache_down_but_stays_up(settings: Any) -> None:
+    kill_redis(settings)
+
+    response = Client().get("/health")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "checks": {"database": "ok", "cache": "down"}}
