@@ -42,6 +42,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     premium_until = models.DateTimeField(null=True, blank=True)
+    quota_reset_at = models.DateTimeField(
+        null=True, blank=True, help_text="Generations before this moment no longer count towards today's quota."
+    )
 
     objects = UserManager()
 
@@ -84,3 +87,17 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class QuotaReset(models.Model):
+    """The audit row of an admin's "reset today's quota": who gave whom a fresh day, and when."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="quota_resets")
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created", "-pk")
+
+    def __str__(self) -> str:
+        return f"Quota reset for {self.user}"

@@ -50,13 +50,15 @@ def usage_for(*, user: User, now: datetime | None = None) -> Usage:
     """Used and remaining quota in the current UTC day and month, in one query.
 
     Counted: succeeded generations, and reservations younger than GENERATION_STALE_AFTER (a request that died
-    mid-generation stops holding quota once the provider deadline has passed)."""
+    mid-generation stops holding quota once the provider deadline has passed). An admin's "reset today's quota"
+    (`quota_reset_at`) starts the day afresh at that moment; the month keeps counting everything."""
     now = now or timezone.now()
     day_start, day_end, month_start, month_end = quota_windows(now)
+    day_counts_from = max(day_start, user.quota_reset_at) if user.quota_reset_at else day_start
     live = now - timedelta(seconds=settings.GENERATION_STALE_AFTER)
     counting = Q(status=Generation.Status.SUCCEEDED) | Q(status=Generation.Status.RESERVED, created_at__gt=live)
     counts = Generation.objects.filter(counting, user=user, created_at__gte=month_start, created_at__lt=month_end)
-    totals = counts.aggregate(month=Count("id"), day=Count("id", filter=Q(created_at__gte=day_start)))
+    totals = counts.aggregate(month=Count("id"), day=Count("id", filter=Q(created_at__gte=day_counts_from)))
     premium = user.is_premium(now)
     return Usage(
         plan="premium" if premium else "free",

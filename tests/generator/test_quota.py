@@ -131,3 +131,17 @@ def test_usage_reports_when_the_quota_resets(alice):
 
     assert usage.daily_resets_at == datetime(2026, 3, 11, tzinfo=UTC)
     assert usage.monthly_resets_at == datetime(2026, 4, 1, tzinfo=UTC)
+
+
+def test_an_admins_quota_reset_gives_a_fresh_day_but_keeps_the_month_counting(alice):
+    use(alice, 5, now=NOON)
+    alice.quota_reset_at = NOON + timedelta(minutes=1)
+    alice.save(update_fields=["quota_reset_at"])
+
+    use(alice, 5, now=NOON + timedelta(minutes=2))
+    with pytest.raises(QuotaExceeded):
+        generation_reserve(user=alice, input_kind="text", now=NOON + timedelta(minutes=3))
+
+    usage = usage_for(user=alice, now=NOON + timedelta(minutes=3))
+    assert (usage.daily_used, usage.monthly_used) == (5, 10)
+    assert usage_for(user=alice, now=NOON + timedelta(days=1)).daily_used == 0
