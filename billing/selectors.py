@@ -52,11 +52,12 @@ def user_current_plan(*, user: User) -> str:
 
 def purchases_for_export(*, user: User) -> list[dict[str, object]]:
     """The user's payments, as the data export shows them."""
-    return list(
+    rows = (
         Purchase.objects.filter(user=user)
         .order_by("created")
         .values("plan__name", "status", "amount_cents", "amount_refunded_cents", "currency", "created", "paid_at")
     )
+    return [dict(row) for row in rows]
 
 
 def subscription_keeps_account(*, user: User) -> bool:

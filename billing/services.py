@@ -292,10 +292,11 @@ def invoice_payment_failed(*, invoice_id: str) -> str:
     if invoice.subscription_id is None:
         return "ignored: not a subscription invoice"
     subscription = subscription_sync(subscription_id=invoice.subscription_id)
-    if subscription is None:
+    user = subscription.user if subscription is not None else None
+    if subscription is None or user is None:
         return "ignored: unknown subscription"
     claimed = _email_once(
-        subscription.user, SentEmail.Kind.PAYMENT_FAILED, invoice.id, {"invoice": invoice, "plan": subscription.plan}
+        user, SentEmail.Kind.PAYMENT_FAILED, invoice.id, {"invoice": invoice, "plan": subscription.plan}
     )
     return "payment failed email sent" if claimed else "payment failed email already sent"
 
