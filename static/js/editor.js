@@ -352,7 +352,7 @@ class Editor {
 
   onClick(event) {
     const button = event.target.closest("[data-action]");
-    if (!button || button.dataset.action === "drag") return;
+    if (!button) return;
     const card = button.closest(".tweet-card");
     const id = Number(card.dataset.id);
     const actions = {
@@ -440,7 +440,7 @@ class Editor {
     this.edit(() => {
       const [moved] = this.items.splice(index, 1);
       this.items.splice(target, 0, moved);
-      return { id, selector: "[data-action=drag]" };
+      return { id };
     }, `Moved to position ${target + 1}`);
   }
 
@@ -520,7 +520,7 @@ class Editor {
   // --- drag and drop ---------------------------------------------------------------------------------------
 
   onDragStart(event) {
-    const handle = event.target.closest?.("[data-action=drag]");
+    const handle = event.target.closest?.(".drag-handle");
     if (!handle) return;
     const card = handle.closest(".tweet-card");
     this.dragId = Number(card.dataset.id);
