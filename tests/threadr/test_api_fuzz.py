@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 
 from accounts.services import api_token_create
 from generator.models import Thread
-from threadr.wsgi import application
 
 
 @pytest.fixture
@@ -19,6 +18,8 @@ def api_schema(db):
     # Requests run inside the test's transaction, as with Django's test client: keep the connection open.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
+    from threadr.wsgi import application  # after static files are collected: whitenoise scans them on start-up
+
     yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
