@@ -133,6 +133,12 @@ def test_it_makes_a_thread_from_a_link_with_the_keyboard_alone(browser, live_ser
     page = new_page(browser, live_server, problems)
     login(page, live_server, alice)
     page.goto("/app/")
+    page.get_by_role("tab", name="Link").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("tab", name="Text")).to_be_focused()
+    expect(page.get_by_label("Article text")).to_be_visible()
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_role("tab", name="Link")).to_have_attribute("aria-selected", "true")
 
     page.get_by_label("Article link").fill(f"http://blog.example:{web.port}/posts/ci-build-times")
     page.get_by_label("Article link").press("Control+Enter")
