@@ -18,9 +18,20 @@ from generator.selectors import usage_for
 
 
 def _settings_page(request: HttpRequest, *, new_token: str | None = None, status: int = 200) -> HttpResponse:
+    """The settings page, with what the plan card needs: the plan's name, whether Stripe's portal has anything to
+    manage (only after a checkout), and the pass on sale if this server can sell it."""
+    from billing.models import Plan
+    from billing.selectors import customer_for_user, plans_on_sale, user_current_plan
+
     user: User = request.user  # type: ignore[assignment]
+    usage = usage_for(user=user)
+    offers = [offer for offer in plans_on_sale() if offer.purchasable]
     context = {
-        "usage": usage_for(user=user),
+        "usage": usage,
+        "daily_percent": min(100, round(100 * usage.daily_used / usage.daily_limit)) if usage.daily_limit else 100,
+        "plan_name": user_current_plan(user=user),
+        "has_billing": customer_for_user(user=user) is not None,
+        "pass_offer": next((offer.plan for offer in offers if offer.plan.kind == Plan.Kind.PASS), None),
         "tokens": ApiToken.objects.filter(user=user, revoked_at=None),
         "new_token": new_token,
     }
