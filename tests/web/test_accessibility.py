@@ -1,0 +1,92 @@
+"""axe finds no serious or critical accessibility problem on the landing, history, share and account pages, in
+light and dark colour schemes, with the History page's dialog and toast open too."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Page
+
+from accounts.models import User
+from generator import services
+from generator.models import Thread
+from tests.web.helpers import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Axe()
+PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+SIGNED_IN_PAGES = ["/app/threads/", "/accounts/settings/", "/accounts/settings/delete/", "/accounts/email/"]
+SIGNED_IN_PAGES += ["/accounts/password/change/", "/app/threads/?q=nothing-matches"]
+
+
+def axe_context(browser, live_server, scheme: str) -> BrowserContext:
+    # axe's script is injected into the page, which the CSP forbids: these contexts alone bypass it.
+    return browser.new_context(bypass_csp=True, base_url=live_server.url, color_scheme=scheme)
+
+
+def serious_problems(page: Page) -> list[str]:
+    results = AXE.run(page)
+    return [
+        f"{page.url}: {violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+def shared_thread(owner: User) -> Thread:
+    thread = Thread(owner=owner, title="How remote teams write", engine="local", source_url="https://blog.example/a")
+    thread.set_tweets(["Remote teams decide in documents. 1/2", "Lead with the decision. 2/2"])
+    thread.save()
+    return services.thread_update(thread=thread, shared=True, is_favourite=True)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_public_pages_have_no_serious_problem(browser, live_server, alice, scheme):
+    thread = shared_thread(alice)
+    context = axe_context(browser, live_server, scheme)
+    page = context.new_page()
+    problems: list[str] = []
+
+    for path in [*PUBLIC_PAGES, f"/t/{thread.share_token}/"]:
+        page.goto(path)
+        problems += serious_problems(page)
+
+    context.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_signed_in_pages_have_no_serious_problem(browser, live_server, alice, scheme):
+    shared_thread(alice)
+    context = axe_context(browser, live_server, scheme)
+    page = context.new_page()
+    login(page, live_server, alice)
+    problems: list[str] = []
+
+    for path in SIGNED_IN_PAGES:
+        page.goto(path)
+        problems += serious_problems(page)
+
+    context.close()
+    assert problems == []
+
+
+def test_the_history_page_has_no_serious_problem_with_its_dialog_and_toast_open(browser, live_server, alice):
+    shared_thread(alice)
+    context = axe_context(browser, live_server, "light")
+    page = context.new_page()
+    login(page, live_server, alice)
+    page.goto("/app/threads/")
+
+    page.get_by_role("button", name="Duplicate").click()
+    page.get_by_role("status").get_by_text("Duplicated as").wait_for()
+    toast_problems = serious_problems(page)
+    page.get_by_role("button", name="Delete").first.click()
+    page.get_by_role("dialog").wait_for()
+    dialog_problems = serious_problems(page)
+
+    context.close()
+    assert toast_problems == []
+    assert dialog_problems == []
