@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "threadr.lib.metrics.MetricsMiddleware",
     "threadr.lib.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "threadr.lib.headers.PermissionsPolicyMiddleware",
@@ -220,6 +221,19 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE")
 STRIPE_PRICE_PASS_30 = env_str("STRIPE_PRICE_PASS_30")
 STRIPE_PRICE_PRO_MONTHLY = env_str("STRIPE_PRICE_PRO_MONTHLY")
 
+# --- Operations: metrics, error reports, the admin's sign-in limit (docs/operations.md) ----------------------
+METRICS_TOKEN = env_str("METRICS_TOKEN")  # /metrics answers 404 unless the scraper presents it; unset: always 404
+ADMIN_LOGIN_RATE = env_int("ADMIN_LOGIN_RATE", 10)  # admin sign-in attempts a minute per client IP
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from threadr.lib.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
+
 # --- Internationalisation -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -246,7 +260,7 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SECURE_REDIRECT_EXEMPT = [r"^health$", r"^readiness$"]  # load balancers probe over plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^readiness$", r"^metrics$"]  # probes and scrapers use plain HTTP
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -303,6 +317,7 @@ LOGGING = {
     "filters": {
         "request_context": {"()": "threadr.lib.logging.RequestContextFilter"},
         "once_a_minute": {"()": "threadr.lib.logging.OncePerInterval", "seconds": 60},
+        "count_cache_errors": {"()": "threadr.lib.metrics.CountCacheErrors"},
     },
     "formatters": {"json": {"()": "threadr.lib.logging.JsonFormatter"}},
     "handlers": {
@@ -315,6 +330,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.server": {"level": "WARNING"},
-        "threadr.cache": {"filters": ["once_a_minute"], "level": "WARNING"},
+        "threadr.cache": {"filters": ["count_cache_errors", "once_a_minute"], "level": "WARNING"},
     },
 }

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from generator.urls import api_urlpatterns, shared_urlpatterns
 from threadr import views
+from threadr.staff import views as staff_views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -21,5 +22,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("billing/", include("billing.urls")),
+    path("staff/", staff_views.dashboard, name="staff-dashboard"),
+    path("metrics", staff_views.metrics, name="metrics"),
+    path(f"{settings.ADMIN_URL}login/", staff_views.admin_login),  # before the admin's own, to rate-limit it
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Running the business: the staff dashboard, the admin's login guard and the /metrics endpoint."""
