@@ -26,7 +26,9 @@ class BusinessCollector:
         finished = CounterMetricFamily(
             "threadr_generations", "Finished generations by engine and outcome.", labels=["engine", "outcome"]
         )
-        failures = CounterMetricFamily("threadr_generation_failures", "Failed generations by error code.", ["code"])
+        failures = CounterMetricFamily(
+            "threadr_generation_failures", "Failed generations by error code.", labels=["code"]
+        )
         reserved = GaugeMetricFamily("threadr_generations_reserved", "Reservations not yet finished (live or stale).")
         reserved_count = 0
         for row in Generation.objects.values("engine", "status").annotate(n=Count("pk")).order_by("engine", "status"):
@@ -66,13 +68,13 @@ class BusinessCollector:
         rows = (
             WebhookEvent.objects.values("type")
             .annotate(
-                processed=Count("pk", filter=Q(processed__isnull=False)),
-                failed=Count("pk", filter=Q(processed__isnull=True) & ~Q(error="")),
-                pending=Count("pk", filter=Q(processed__isnull=True, error="")),
+                count_processed=Count("pk", filter=Q(processed__isnull=False)),
+                count_failed=Count("pk", filter=Q(processed__isnull=True) & ~Q(error="")),
+                count_pending=Count("pk", filter=Q(processed__isnull=True, error="")),
             )
             .order_by("type")
         )
         for row in rows:
             for outcome in ("processed", "failed", "pending"):
-                events.add_metric([row["type"], outcome], row[outcome])
+                events.add_metric([row["type"], outcome], row[f"count_{outcome}"])
         return events

@@ -71,8 +71,9 @@ def figures_for(*, now: datetime) -> Figures:
         .order_by("-n", "error_code")
     )
     durations: dict[date, list[int]] = defaultdict(list)
-    for created, duration in succeeded.exclude(duration_ms=None).values_list("created_at", "duration_ms"):
-        durations[created.astimezone(UTC).date()].append(duration)
+    for created, duration in succeeded.values_list("created_at", "duration_ms"):
+        if duration is not None:
+            durations[created.astimezone(UTC).date()].append(duration)
     for values in durations.values():
         values.sort()
 
