@@ -161,3 +161,21 @@ def test_only_staff_reach_the_admin(client, alice):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_user_list_renders_in_a_browser_without_a_csp_violation(browser, live_server, admin_user, alice):
+    from tests.web.conftest import PageProblems, open_page
+    from tests.web.helpers import login
+
+    problems = PageProblems()
+    page = open_page(browser, problems, width=1280, height=900, base_url=live_server.url)
+    login(page, live_server, admin_user)
+
+    page.goto("/admin/accounts/user/")
+    page.get_by_role("link", name="alice@example.com").click()
+    page.wait_for_url("**/change/")
+
+    assert page.get_by_text("free: 0 of 5 today").is_visible()
+    assert problems == []

@@ -10,6 +10,7 @@ import time_machine
 from billing.models import Plan, Purchase, Subscription
 from generator.models import Generation
 from tests.conftest import make_user
+from threadr.staff.charts import daily_bars, nice_ceiling
 from threadr.staff.figures import figures_for, percentile
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,37 @@ def test_percentiles_are_nearest_rank():
     assert percentile([10], 0.95) == 10
     assert percentile(list(range(1, 101)), 0.95) == 95
     assert percentile(list(range(1, 101)), 0.5) == 50
+
+
+def test_bars_are_drawn_to_scale_and_stacked_in_order():
+    days = [datetime(2026, 3, 19).date(), datetime(2026, 3, 20).date()]
+
+    chart = daily_bars(slug="t", title="T", description="D", days=days, series=[("a", [1, 3]), ("b", [1, 1])])
+
+    assert (nice_ceiling(4), nice_ceiling(0), nice_ceiling(13), nice_ceiling(4100)) == (4, 2, 20, 6000)
+    heights = [(rect.css, rect.height) for rect in chart.rects]
+    assert heights == [("series-0", 45.0), ("series-1", 45.0), ("series-0", 135.0), ("series-1", 45.0)]
+    assert chart.rects[3].y + chart.rects[3].height == chart.rects[2].y  # b sits on top of a
+    assert [label.text for label in chart.labels[:3]] == ["0", "2", "4"]
+    assert chart.rows == [["2026-03-19", "1", "1"], ["2026-03-20", "3", "1"]]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboard_renders_in_a_browser_without_a_csp_violation(browser, live_server, business):
+    from tests.web.conftest import PageProblems, open_page
+    from tests.web.helpers import login
+
+    problems = PageProblems()
+    page = open_page(browser, problems, width=1280, height=900, base_url=live_server.url)
+    login(page, live_server, make_user("staff@example.com", is_staff=True))
+
+    page.goto("/staff/")
+
+    assert page.get_by_role("heading", name="Dashboard", level=1).is_visible()
+    assert page.locator("svg.chart").count() == 6
+    bar_colour = page.evaluate("getComputedStyle(document.querySelector('.chart-bar.series-0')).fill")
+    assert bar_colour not in ("", "rgb(0, 0, 0)")  # the stylesheet coloured it, not a style attribute
+    page.get_by_text("Data table").first.click()
+    assert page.locator("details.chart-data[open] table").first.is_visible()
+    assert problems == []

@@ -75,12 +75,13 @@ class Chart:
     left: int = LEFT  # where the plot starts, right of the y-axis labels
 
 
-def nice_ceiling(value: float) -> float:
-    """The axis top: 1, 2, 2.5 or 5 times a power of ten, at least `value` (and at least 1)."""
-    if value <= 1:
-        return 1.0
+def nice_ceiling(value: float, minimum: float = 2) -> float:
+    """The axis top: 1, 2, 4, 6 or 8 times a power of ten (so the middle tick is a round number too), at least
+    `value` and at least `minimum` (so a nearly empty chart keeps whole ticks: 0, 1, 2 rather than 0, 0.5, 1)."""
+    if value <= minimum:
+        return float(minimum)
     power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
+    return next(step * power for step in (1, 2, 4, 6, 8, 10) if step * power >= value)
 
 
 def _y_axis(top: float, fmt: Formatter) -> tuple[list[float], list[Text]]:
@@ -120,13 +121,14 @@ def daily_bars(
     days: Sequence[date],
     series: Sequence[tuple[str, Sequence[float]]],
     fmt: Formatter = plain,
+    minimum: float = 2,
 ) -> Chart:
     """One bar per day, the series stacked in order. Negative days (refunds above sales) draw as zero-height bars
     and keep their true value in the tooltip and the table."""
     slot = (WIDTH - LEFT - RIGHT) / max(len(days), 1)
     plot = HEIGHT - TOP - BOTTOM
     totals = [sum(max(values[index], 0) for _, values in series) for index in range(len(days))]
-    top = nice_ceiling(max(totals, default=0))
+    top = nice_ceiling(max(totals, default=0), minimum)
     rects = []
     for index, day in enumerate(days):
         base = 0.0
@@ -169,11 +171,14 @@ def daily_lines(
     days: Sequence[date],
     series: Sequence[tuple[str, Sequence[float | None]]],
     fmt: Formatter = plain,
+    minimum: float = 2,
 ) -> Chart:
     """One line per series; a day without data breaks the line rather than dropping it to zero."""
     slot = (WIDTH - LEFT - RIGHT) / max(len(days), 1)
     plot = HEIGHT - TOP - BOTTOM
-    top = nice_ceiling(max((value for _, values in series for value in values if value is not None), default=0))
+    top = nice_ceiling(
+        max((value for _, values in series for value in values if value is not None), default=0), minimum
+    )
     lines = []
     for number, (_, values) in enumerate(series):
         run: list[str] = []

@@ -78,6 +78,7 @@ def dashboard_charts(figures: Figures) -> list[charts.Chart]:
             days=days,
             series=[("Revenue", figures.revenue_cents)],
             fmt=charts.dollars,
+            minimum=1000,
         ),
         charts.daily_lines(
             slug="latency",
@@ -86,6 +87,7 @@ def dashboard_charts(figures: Figures) -> list[charts.Chart]:
             days=days,
             series=[("p50", figures.p50_ms), ("p95", figures.p95_ms)],
             fmt=charts.seconds,
+            minimum=2000,
         ),
     ]
 
