@@ -117,3 +117,23 @@ def test_business_figures_come_from_the_database(client, token, alice):
     assert seen[("threadr_webhook_events", (("outcome", "processed"), ("type", "invoice.paid")))] == 1
     assert seen[("threadr_webhook_events", (("outcome", "failed"), ("type", "invoice.paid")))] == 1
     assert seen[("threadr_webhook_events", (("outcome", "pending"), ("type", "invoice.paid")))] == 0
+
+
+def test_in_multiprocess_mode_a_scrape_reads_the_shared_directory_cleared_at_start(
+    monkeypatch, tmp_path, client, token
+):
+    from threadr.lib.metrics import exposition, reset_multiprocess_dir
+
+    directory = tmp_path / "prometheus"
+    directory.mkdir()
+    (directory / "counter_4242.db").write_bytes(b"left by the last run")
+    (directory / "README").write_text("not ours")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
+
+    reset_multiprocess_dir()
+    body, content_type = exposition([])
+
+    assert sorted(path.name for path in directory.iterdir()) == ["README"]
+    assert content_type.startswith("text/plain")
+    assert b"threadr_http_requests_total" not in body  # this test process writes no samples to the directory
+    assert ("threadr_generations_reserved", ()) in scrape(client)
