@@ -104,7 +104,7 @@ def thread_list_for_user(
         threads = threads.filter(is_favourite=favourite)
     if archived is not None:
         threads = threads.filter(is_archived=archived)
-    query = query.strip()
+    query = query.replace("\x00", "").strip()
     if query:
         if connection.vendor == "postgresql":
             vector = SearchVector("title", weight="A", config="simple") + SearchVector(

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -55,6 +55,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         if auth_header:
             response["WWW-Authenticate"] = auth_header
         return response
+    if isinstance(exc, DataError):
+        return error_response("invalid_input", "Some of the input cannot be stored as given.", 400)
     if isinstance(exc, DatabaseError):
         logger.exception("database error in API view")
         response = error_response(
