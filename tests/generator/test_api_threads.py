@@ -225,3 +225,12 @@ def test_regenerating_a_tweet_rewrites_it_and_counts_against_the_thread(alice_ap
     assert third.status_code == 403
     assert third.json()["error"]["code"] == "regenerate_limit"
     assert alice_api.get("/api/v1/usage").json()["daily_used"] == 1
+
+
+def test_a_search_with_a_nul_character_is_answered_not_crashed(alice_api, alice):
+    make_thread(alice, title="Sourdough basics")
+
+    response = alice_api.get("/api/v1/threads?q=sour%00dough")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
