@@ -7,6 +7,7 @@ meanwhile: the SSE view drains the stream to the end when the browser goes away.
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import time
@@ -45,8 +46,14 @@ class GenerationInput:
         return Generation.InputKind.URL if self.url else Generation.InputKind.TEXT
 
 
+@functools.lru_cache(maxsize=8192)
+def weighted_length(text: str) -> int:
+    """X's weight of a tweet, remembered: history pages show the same tweets over and over."""
+    return xtext.weighted_length(text)
+
+
 def tweet_payload(position: int, text: str) -> dict[str, Any]:
-    return {"position": position, "text": text, "weighted_length": xtext.weighted_length(text)}
+    return {"position": position, "text": text, "weighted_length": weighted_length(text)}
 
 
 def style_check(*, user: User, slug: str) -> Style | None:
