@@ -9,14 +9,14 @@ const toasts = document.getElementById("history-toasts");
 const dialog = document.getElementById("history-confirm");
 const csrfToken = root?.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
 const SEARCH_DELAY_MS = 300;
-const TOAST_MS = 4000;
 
 // Deletions wait for their Undo toast to expire; their cards stay hidden through every refresh meanwhile.
 const pendingDeletes = new Map(); // thread id -> timer
 
-function undoMs() {
-  const value = Number.parseInt(root.dataset.undoMs ?? "", 10);
-  return Number.isFinite(value) && value >= 0 ? value : 6000;
+/** How long toasts stay (data-toast-ms) and how long a delete can be undone (data-undo-ms), in milliseconds. */
+function durationMs(name, fallback) {
+  const value = Number.parseInt(root.dataset[name] ?? "", 10);
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
 function urlFromForm() {
@@ -114,17 +114,16 @@ async function api(method, path, body) {
   return response.status === 204 ? null : response.json();
 }
 
-function toast(message, { action = null, duration = TOAST_MS, onExpire = null } = {}) {
+function toast(message, { action = null, duration = durationMs("toastMs", 4000) } = {}) {
   const item = document.createElement("div");
   item.className = "toast";
   const text = document.createElement("p");
   text.textContent = message;
   item.append(text);
   let timer = null;
-  const close = (expired) => {
+  const close = () => {
     clearTimeout(timer);
     item.remove();
-    if (expired) onExpire?.();
   };
   if (action) {
     const button = document.createElement("button");
@@ -132,13 +131,13 @@ function toast(message, { action = null, duration = TOAST_MS, onExpire = null } 
     button.className = "button button-small button-ghost";
     button.textContent = action.label;
     button.addEventListener("click", () => {
-      close(false);
+      close();
       action.run();
     });
     item.append(button);
   }
   toasts.append(item);
-  timer = setTimeout(() => close(true), duration);
+  timer = setTimeout(close, duration);
   return item;
 }
 
@@ -172,7 +171,7 @@ async function deleteWithUndo(card, id) {
     return;
   }
   card.hidden = true;
-  const duration = undoMs();
+  const duration = durationMs("undoMs", 6000);
   pendingDeletes.set(
     id,
     setTimeout(() => commitDelete(id), duration),
