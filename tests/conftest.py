@@ -28,6 +28,16 @@ from accounts.models import User
 
 PASSWORD = "correct horse battery staple"
 
+# The configured Redis cache, pointed at a port where nothing listens: Redis is down.
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "threadr.lib.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "KEY_PREFIX": "threadr",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
+    }
+}
+
 
 class _BacklogServer(ThreadedWSGIServer):
     """The live server's socket accepts a burst of simultaneous connections (racing-request tests send 40)."""

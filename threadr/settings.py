@@ -118,7 +118,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "threadr.lib.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "threadr",
             "OPTIONS": {

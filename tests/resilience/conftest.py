@@ -18,15 +18,6 @@ from generator.models import Generation
 from tests.fakes import openai_server
 from tests.fakes.openai_server import FakeOpenAI
 
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "KEY_PREFIX": "threadr",
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
-    }
-}
-
 ARTICLE = (
     "Teams that ship often share one habit: they make small changes and look at the result before the next one. "
     "The cost of a slow feedback loop rarely shows on a dashboard. It shows up as engineers switching context "

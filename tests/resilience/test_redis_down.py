@@ -14,8 +14,8 @@ from accounts.models import User
 from billing.models import EntitlementChange, WebhookEvent
 from generator.models import Generation, Thread
 from tests.billing.conftest import deliver, fake_stripe, fixture_event, start_checkout  # noqa: F401 - fixture
-from tests.conftest import PASSWORD
-from tests.resilience.conftest import ARTICLE, DEAD_REDIS
+from tests.conftest import DEAD_REDIS, PASSWORD
+from tests.resilience.conftest import ARTICLE
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +40,6 @@ def test_it_keeps_serving_pages(alice: User, settings: Any) -> None:
     assert visitor.get("/app/threads/").status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: allauth's rate limit takes a cache lock with cache.add(), which a dead Redis answers "
-    "with False, so sign-in waits 1 s and answers 429 instead of failing open (see issue 8's report)",
-)
 def test_it_keeps_signing_people_in(alice: User, settings: Any) -> None:
     kill_redis(settings)
 

@@ -11,15 +11,9 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import DEAD_REDIS
 
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
-    }
-}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def request_in_subprocess(path: str, **env: str) -> tuple[int, dict]:

@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from tests.threadr.test_health import DEAD_REDIS
+from tests.conftest import DEAD_REDIS
 
 
 @pytest.fixture
