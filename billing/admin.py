@@ -10,9 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from accounts.admin import UserAdmin
-from accounts.models import User
-from billing import selectors, services
+from billing import services
 from billing.models import (
     Customer,
     Entitlement,
@@ -170,36 +168,3 @@ class SentEmailAdmin(ReadOnlyAdmin):
     list_display = ("sent", "user", "kind", "key")
     list_filter = ("kind",)
     search_fields = ("user__email", "key")
-
-
-def _staff(request: HttpRequest) -> User:
-    """The admin acting: the admin site lets in signed-in staff only."""
-    assert isinstance(request.user, User)
-    return request.user
-
-
-class BillingUserAdmin(UserAdmin):
-    """The accounts admin plus billing's view of each user and the two support levers (each audited)."""
-
-    list_display = (*UserAdmin.list_display, "current_plan")  # type: ignore[assignment]  # one column more
-    actions = ("grant_30_days", "revoke_premium")
-
-    @admin.display(description="plan")
-    def current_plan(self, user: User) -> str:
-        return selectors.user_current_plan(user=user)
-
-    @admin.action(description="Grant 30 days of premium")
-    def grant_30_days(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        for user in queryset:
-            services.premium_grant(user=user, actor=_staff(request))
-        self.message_user(request, f"Granted 30 days to {queryset.count()} users.", messages.SUCCESS)
-
-    @admin.action(description="Revoke premium now")
-    def revoke_premium(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        for user in queryset:
-            services.premium_revoke(user=user, actor=_staff(request))
-        self.message_user(request, f"Revoked premium of {queryset.count()} users.", messages.SUCCESS)
-
-
-admin.site.unregister(User)
-admin.site.register(User, BillingUserAdmin)

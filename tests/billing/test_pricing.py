@@ -92,3 +92,15 @@ def test_the_seed_takes_the_stripe_prices_from_the_environment(settings):
 def test_prices_print_exactly_in_any_currency():
     assert Plan(price_cents=5, currency="usd").display_price == "US$0.05"
     assert Plan(price_cents=100000, currency="eur").display_price == "EUR 1000.00"
+
+
+def test_the_current_plan_names_a_live_subscription_first(alice, bob):
+    from billing.models import Plan, Subscription
+    from billing.selectors import user_current_plan
+
+    pro = Plan.objects.get(slug="pro-monthly")
+    Subscription.objects.create(user=alice, plan=pro, stripe_subscription_id="sub_live_plan", status="active")
+    Subscription.objects.create(user=bob, plan=None, stripe_subscription_id="sub_no_plan", status="past_due")
+
+    assert user_current_plan(user=alice) == pro.name
+    assert user_current_plan(user=bob) == "Subscription"
