@@ -48,3 +48,16 @@ class JsonAccessLogger(Logger):
 
 
 logger_class = JsonAccessLogger
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    """Start each run with an empty PROMETHEUS_MULTIPROC_DIR, so /metrics sums this run's workers only."""
+    from threadr.lib.metrics import reset_multiprocess_dir
+
+    reset_multiprocess_dir()
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    from threadr.lib.metrics import mark_worker_dead
+
+    mark_worker_dead(worker.pid)
