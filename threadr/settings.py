@@ -98,6 +98,7 @@ if DATABASE_URL:
     _db = database_from_url(DATABASE_URL)
     if _db["ENGINE"] == "django.db.backends.postgresql":
         _db["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django requires 0 with it
+        _db["ENGINE"] = "threadr.lib.postgresql"  # Django's backend; its pool recovers from mass disconnects
         _db["OPTIONS"] = {
             **_db.get("OPTIONS", {}),
             "pool": {

@@ -51,9 +51,6 @@ def get(base_url: str, path: str, token: str) -> tuple[int, Any]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("no_throttles")
 def test_the_next_request_after_killed_connections_succeeds(live_server: Any, alice: User) -> None:
-    # A fresh pool: after 50-stream tests in the same session, a pool whose every idle connection was terminated
-    # did not recover within DB_POOL_TIMEOUT (10 s); reported on issue 8 and reproduced by its report's command.
-    connection.close_pool()
     token = token_for(alice)
     for _ in range(3):  # warm the pool: the live server's threads hold pooled connections now
         assert get(live_server.url, "/api/v1/usage", token)[0] == 200
