@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from importlib import import_module
 from pathlib import Path
-from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -86,14 +83,6 @@ def _collected_static() -> None:
     sources = [path for folder in settings.STATICFILES_DIRS for path in Path(folder).rglob("*") if path.is_file()]
     if not manifest.exists() or any(path.stat().st_mtime > manifest.stat().st_mtime for path in sources):
         call_command("collectstatic", interactive=False, verbosity=0)
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """Put back the rows data migrations seed: a reused test database may have lost them to the flush that
-    ends every transactional test."""
-    with django_db_blocker.unblock():
-        import_module("generator.migrations.0002_seed_styles").seed_styles(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from importlib import import_module
 from urllib.parse import urlsplit
 
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Page
@@ -35,10 +33,3 @@ def wait_until(condition: Callable[[], object], timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return bool(condition())
-
-
-def seed_catalogue() -> None:
-    """Put back the styles and plans the data migrations seed: transactional browser tests flush every table
-    when they end, so the next test would otherwise find an app with nothing to choose from."""
-    import_module("generator.migrations.0002_seed_styles").seed_styles(django_apps, None)
-    import_module("billing.migrations.0002_seed_plans").seed(django_apps, None)

@@ -15,7 +15,7 @@ from generator.models import Thread
 from tests.generator.conftest import ARTICLE
 from tests.generator.test_xtext import conformance_cases
 from tests.web.conftest import PageProblems, open_page
-from tests.web.helpers import login, seed_catalogue, wait_until
+from tests.web.helpers import login, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +25,6 @@ BODIES = [
     "Write for a reader with no context.",
     "Keep documents alive; stale pages mislead.",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _catalogue(transactional_db) -> None:
-    seed_catalogue()
 
 
 def make_thread(owner, bodies: list[str] = BODIES, numbering: str = "1/n") -> Thread:

@@ -20,7 +20,7 @@ from tests.fakes import openai_server, pages
 from tests.fakes.openai_server import FakeReply
 from tests.generator.conftest import ARTICLE
 from tests.web.conftest import PageProblems, open_page
-from tests.web.helpers import login, seed_catalogue, wait_until
+from tests.web.helpers import login, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,11 +36,6 @@ TWEETS = [
 LONG_FIRST_HALF = "Writing things down is how remote teams remember what they decided and why they decided it. " * 2
 LONG_SECOND_HALF = "A short note today saves a long meeting next month, and it helps the colleague who joins later."
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
-
-
-@pytest.fixture(autouse=True)
-def _catalogue(transactional_db) -> None:
-    seed_catalogue()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from generator.models import Generation, Thread
 from tests.fakes.stripe_server import FakeStripe, running_fake_stripe
 from tests.generator.conftest import ARTICLE
 from tests.web.conftest import PageProblems, open_page
-from tests.web.helpers import login, seed_catalogue
+from tests.web.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,6 @@ CHECKOUT_PAGE = "<!doctype html><title>Checkout</title><h1>Pay Threadr</h1>"
 
 @pytest.fixture
 def fake_stripe(settings, transactional_db) -> Iterator[FakeStripe]:
-    seed_catalogue()
     with running_fake_stripe(PRICES) as (fake, url):
         settings.STRIPE_SECRET_KEY = "sk_test_threadr"
         settings.STRIPE_WEBHOOK_SECRET = "whsec_threadr_web_tests"
