@@ -27,7 +27,13 @@ def request_in_subprocess(path: str, **env: str) -> tuple[int, dict]:
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "threadr.settings", "LOG_LEVEL": "CRITICAL", **env},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "threadr.settings",
+            "LOG_LEVEL": "CRITICAL",
+            "DB_POOL_TIMEOUT": "1",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=60,
