@@ -23,6 +23,7 @@ from billing import services as billing_services
 from billing.models import Subscription
 from generator.models import Generation, Thread
 from generator.selectors import quota_windows, usage_for
+from threadr.lib.admin import ReadOnlyAdmin
 
 
 def _count_of(rows: QuerySet[Any], owner_field: str) -> Coalesce:
@@ -156,19 +157,6 @@ class UserAdmin(BaseUserAdmin):
         for user in users:
             quota_reset(user=user, actor=_acting_admin(request))
         self.message_user(request, f"Reset today's quota of {len(users)} users.", messages.SUCCESS)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit and security records: looked at, never typed into."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ApiToken)

@@ -21,19 +21,7 @@ from billing.models import (
     Subscription,
     WebhookEvent,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that mirror Stripe or audit history: looked at, never typed into."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from threadr.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(Plan)

@@ -280,6 +280,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 256  # fifty simultaneous streams connect at once in the resilience tests
 
     def __init__(self, fake: FakeOpenAI) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import http.client
-import json
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -15,7 +11,7 @@ from accounts.services import api_token_create
 from generator.models import Generation, Thread
 from tests.fakes import openai_server
 from tests.fakes.openai_server import FakeReply
-from tests.generator.conftest import ARTICLE
+from tests.live import post_generation, read_event, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,45 +25,6 @@ TWEETS = [
 ]
 
 
-def connect(live_server) -> http.client.HTTPConnection:
-    parts = urlsplit(live_server.url)
-    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-
-
-def post_generation(live_server, token: str, *, stream: bool) -> http.client.HTTPResponse:
-    connection = connect(live_server)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    if stream:
-        headers["Accept"] = "text/event-stream"
-    connection.request("POST", "/api/v1/generations", body=json.dumps({"text": ARTICLE}), headers=headers)
-    return connection.getresponse()
-
-
-def read_event(response: http.client.HTTPResponse) -> tuple[str, dict]:
-    event, data = "message", ""
-    while True:
-        line = response.readline().decode()
-        if line in {"\n", ""}:
-            if data:
-                return event, json.loads(data)
-            if line == "":
-                raise EOFError("stream ended")
-            continue
-        if line.startswith("event:"):
-            event = line[6:].strip()
-        elif line.startswith("data:"):
-            data += line[5:].strip()
-
-
-def wait_for(condition, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
 def test_the_first_tweet_reaches_the_client_before_the_provider_writes_the_last(live_server, alice, fake_openai):
     release = threading.Event()
     # Hold the provider's stream after the first tweet (and its separator) until the client has seen tweet 1.
@@ -75,7 +32,7 @@ def test_the_first_tweet_reaches_the_client_before_the_provider_writes_the_last(
     fake_openai.script(FakeReply(tweets=TWEETS, hold=(first_part, release)))
     token = api_token_create(user=alice, name="live").raw
 
-    response = post_generation(live_server, token, stream=True)
+    response = post_generation(live_server.url, token, stream=True)
     events = []
     while not events or events[-1][0] != "tweet":
         events.append(read_event(response))
@@ -96,7 +53,7 @@ def test_a_client_that_disconnects_mid_stream_still_gets_its_thread_saved(live_s
     fake_openai.script(FakeReply(tweets=TWEETS, hold=(first_part, release)))
     token = api_token_create(user=alice, name="live").raw
 
-    response = post_generation(live_server, token, stream=True)
+    response = post_generation(live_server.url, token, stream=True)
     while read_event(response)[0] != "tweet":
         pass
     response.close()  # the browser tab is closed
@@ -116,7 +73,7 @@ def test_forty_racing_requests_from_a_free_user_get_exactly_five_threads(live_se
 
     def attempt(_: int) -> int:
         start.wait()
-        response = post_generation(live_server, token, stream=False)
+        response = post_generation(live_server.url, token, stream=False)
         response.read()
         return response.status
 

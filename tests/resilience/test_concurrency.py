@@ -23,15 +23,8 @@ from billing.models import EntitlementChange, WebhookEvent
 from generator.models import Generation, Thread
 from tests.billing.conftest import fake_stripe, fixture_event, signed, start_checkout  # noqa: F401 - fixture
 from tests.fakes.openai_server import SEPARATOR, FakeOpenAI, FakeReply
-from tests.resilience.conftest import (
-    TWEETS,
-    connect,
-    live_reservations,
-    post_generation,
-    read_event,
-    token_for,
-    wait_for,
-)
+from tests.live import connect, post_generation, read_event, token_for, wait_for
+from tests.resilience.conftest import TWEETS, live_reservations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_throttles")]
 

@@ -16,7 +16,8 @@ from django.db import connection
 
 from accounts.models import User
 from generator.models import Thread
-from tests.resilience.conftest import ARTICLE, connect, post_generation, token_for
+from tests.live import connect, post_generation, token_for
+from tests.resilience.conftest import ARTICLE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,8 @@ from accounts.models import User
 from generator.models import Generation, Thread
 from tests.fakes.openai_server import SEPARATOR, FakeOpenAI, FakeReply
 from tests.generator.conftest import parse_sse
-from tests.resilience.conftest import ARTICLE, TWEETS, wait_for
+from tests.live import wait_for
+from tests.resilience.conftest import ARTICLE, TWEETS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_throttles", "short_deadlines")]
 
