@@ -83,6 +83,9 @@ def test_the_history_page_has_no_serious_problem_with_its_dialog_and_toast_open(
 
     page.get_by_role("button", name="Duplicate").click()
     page.get_by_role("status").get_by_text("Duplicated as").wait_for()
+    # The list refreshes after a duplicate and is dimmed while it loads; judge the settled page.
+    page.locator(".history-results:not([aria-busy])").wait_for()
+    page.wait_for_function("getComputedStyle(document.querySelector('.history-results')).opacity === '1'")
     toast_problems = serious_problems(page)
     page.get_by_role("button", name="Delete").first.click()
     page.get_by_role("dialog").wait_for()
