@@ -98,6 +98,41 @@ class ThreadOutput(serializers.ModelSerializer):
         return f"/t/{thread.share_token}/" if thread.share_token else None
 
 
+class ThreadSummaryOutput(serializers.Serializer):
+    """A history entry: what a list needs, not every tweet (the detail endpoint has those)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    source_url = serializers.CharField()
+    style = serializers.CharField()
+    engine = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    favourite = serializers.BooleanField()
+    archived = serializers.BooleanField()
+    shared = serializers.BooleanField()
+    tweet_count = serializers.IntegerField()
+    first_tweet = serializers.CharField()
+
+
+def thread_summary(thread: Thread) -> dict[str, Any]:
+    """ThreadSummaryOutput's shape, built directly: a history page lists many threads per request."""
+    return {
+        "id": thread.pk,
+        "title": thread.title,
+        "source_url": thread.source_url,
+        "style": thread.style.slug if thread.style else str(thread.options.get("style", "")),
+        "engine": thread.engine,
+        "created_at": thread.created_at,
+        "updated_at": thread.updated_at,
+        "favourite": thread.is_favourite,
+        "archived": thread.is_archived,
+        "shared": bool(thread.share_token),
+        "tweet_count": len(thread.tweets),
+        "first_tweet": thread.tweets[0] if thread.tweets else "",
+    }
+
+
 class GenerationCreateApi(APIView):
     """Generate a thread from `text` or `url`. JSON by default; Server-Sent Events with
     `Accept: text/event-stream` (`status`, `tweet`, then `done` or `error`)."""
@@ -257,7 +292,7 @@ class ThreadListApi(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: ThreadOutput(many=True)},
+        responses={200: ThreadSummaryOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
         archived = query_bool(request, "archived")
@@ -270,7 +305,7 @@ class ThreadListApi(APIView):
         )
         paginator = ThreadPagination()
         page = paginator.paginate_queryset(threads, request, view=self)
-        return paginator.get_paginated_response(ThreadOutput(page, many=True).data)
+        return paginator.get_paginated_response([thread_summary(thread) for thread in page or []])
 
 
 class ThreadDetailApi(APIView):

@@ -99,7 +99,8 @@ def thread_list_for_user(
     sort: str = "newest",
 ) -> QuerySet[Thread]:
     """The user's threads, filtered and searched. Full-text search on PostgreSQL, plain contains elsewhere."""
-    threads = Thread.objects.filter(owner=user).select_related("style")
+    # A list never shows the article itself: leave its text (up to 50,000 characters a thread) in the database.
+    threads = Thread.objects.filter(owner=user).select_related("style").defer("source_text", "body_text")
     if favourite is not None:
         threads = threads.filter(is_favourite=favourite)
     if archived is not None:

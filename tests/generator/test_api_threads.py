@@ -30,6 +30,9 @@ def test_it_lists_threads_newest_first_in_drf_pages(alice_api, alice):
 
     assert first["count"] == 25
     assert first["results"][0]["title"] == "Thread 24"
+    assert first["results"][0]["tweet_count"] == 2
+    assert first["results"][0]["first_tweet"] == "Lead with the conclusion. 1/2"
+    assert "tweets" not in first["results"][0]
     assert len(first["results"]) == 20
     assert len(second["results"]) == 5
     assert second["previous"] is not None
