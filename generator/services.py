@@ -27,7 +27,7 @@ from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded
 from generator.models import Generation, Style, Thread
 from generator.selectors import usage_for
-from generator.splitter import number_tweets
+from generator.splitter import mark_tweets, number_tweets, unnumber_tweets
 
 logger = logging.getLogger(__name__)
 
@@ -302,21 +302,14 @@ def tweet_regenerate(*, thread: Thread, position: int, instruction: str | None =
     options = thread_options(thread)
     spec = thread.style.spec() if thread.style else style_spec(options.style)
     article = Article(text=thread.source_text or thread.body_text, title=thread.title, url=thread.source_url)
-    bodies = strip_numbering(thread.tweets, options.numbering)
+    bodies = unnumber_tweets(thread.tweets, options.numbering)
     replacement = get_engine().regenerate(
         article=article, bodies=bodies, position=position - 1, options=options, style=spec, instruction=instruction
     )
     bodies[position - 1 : position] = replacement
     with transaction.atomic():
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
-        locked.set_tweets(number_tweets(bodies, options.numbering))
+        locked.set_tweets(mark_tweets(bodies, options.numbering))
         locked.regenerations += 1
         locked.save()
     return locked
-
-
-def strip_numbering(tweets: list[str], numbering: Numbering) -> list[str]:
-    """The bodies of numbered tweets (what number_tweets added, taken away)."""
-    from generator.splitter import repair_tweets
-
-    return [repair_tweets([text], source_text=text, limit=xtext.MAX_WEIGHTED_LENGTH)[0] for text in tweets]

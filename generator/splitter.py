@@ -66,11 +66,27 @@ def number_tweets(bodies: list[str], numbering: Numbering) -> list[str]:
     anything else is a caller's bug, so it raises rather than post a tweet X would refuse."""
     if len(bodies) > MAX_TWEETS:
         raise ValueError(f"A thread has at most {MAX_TWEETS} tweets, got {len(bodies)}.")
-    tweets = [body + _mark(numbering, position, len(bodies)) for position, body in enumerate(bodies, start=1)]
+    tweets = mark_tweets(bodies, numbering)
     for tweet in tweets:
         if weigh(tweet) > xtext.MAX_WEIGHTED_LENGTH:
             raise ValueError(f"Tweet over {xtext.MAX_WEIGHTED_LENGTH} weighted characters after numbering: {tweet!r}")
     return tweets
+
+
+def mark_tweets(bodies: list[str], numbering: Numbering) -> list[str]:
+    """Append each tweet's mark without judging lengths: for threads a person edited, where the editor already
+    shows any tweet that is over the limit."""
+    return [body + _mark(numbering, position, len(bodies)) for position, body in enumerate(bodies, start=1)]
+
+
+def unnumber_tweets(tweets: list[str], numbering: Numbering) -> list[str]:
+    """The bodies of tweets numbered in this style: each tweet's own mark taken off its end (a mark someone edited
+    away is simply not there to take)."""
+    bodies = []
+    for position, tweet in enumerate(tweets, start=1):
+        mark = _mark(numbering, position, len(tweets))
+        bodies.append(tweet[: -len(mark)] if mark and tweet.endswith(mark) else tweet)
+    return bodies
 
 
 def _mark(numbering: Numbering, position: int, count: int) -> str:

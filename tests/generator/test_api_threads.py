@@ -237,3 +237,19 @@ def test_a_search_with_a_nul_character_is_answered_not_crashed(alice_api, alice)
 
     assert response.status_code == 200
     assert [item["title"] for item in response.json()["results"]] == ["Sourdough basics"]
+
+
+def test_rewriting_a_tweet_in_a_thread_with_an_overlong_edit_still_works(alice_api, alice):
+    from tests.generator.conftest import ARTICLE
+
+    created = alice_api.post("/api/v1/generations", {"text": ARTICLE}, format="json").json()
+    tweets = [tweet["text"] for tweet in created["tweets"]]
+    tweets[0] = "word " * 80 + tweets[0]  # a person pasted too much into the first tweet
+    alice_api.patch(f"/api/v1/threads/{created['id']}", {"tweets": tweets}, format="json")
+
+    response = alice_api.post(f"/api/v1/threads/{created['id']}/tweets/2/regenerate", {}, format="json")
+
+    assert response.status_code == 200
+    texts = [tweet["text"] for tweet in response.json()["tweets"]]
+    assert texts[0] == tweets[0]
+    assert texts[-1].endswith(f"{len(texts)}/{len(texts)}")

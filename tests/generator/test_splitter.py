@@ -17,6 +17,7 @@ from generator.splitter import (
     numbering_reserve,
     repair_tweets,
     split_sentences,
+    unnumber_tweets,
 )
 
 LIMIT = xtext.MAX_WEIGHTED_LENGTH
@@ -310,3 +311,14 @@ def test_it_fits_any_mixed_text_without_losing_or_reordering_anything(parts: lis
     assert squeeze("".join(bodies)) == squeeze(text)
     source_urls = {text[start:end] for start, end in xtext.find_urls(text)}
     assert {body[start:end] for body in bodies for start, end in xtext.find_urls(body)} <= source_urls
+
+
+@pytest.mark.parametrize("numbering", list(Numbering))
+def test_unnumbering_gives_back_the_bodies_a_numbering_added_to(numbering):
+    bodies = ["First thought.", "Second thought 24/7.", "Third (and last) thought."]
+
+    assert unnumber_tweets(number_tweets(bodies, numbering), numbering) == bodies
+
+
+def test_unnumbering_leaves_a_tweet_whose_mark_was_edited_away():
+    assert unnumber_tweets(["Edited, no mark.", "Kept 2/2"], Numbering.FRACTION) == ["Edited, no mark.", "Kept"]
