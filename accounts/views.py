@@ -14,15 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import selectors, services
 from accounts.models import ApiToken, User
+from billing.models import Plan
+from billing.selectors import customer_for_user, plans_on_sale, user_current_plan
 from generator.selectors import usage_for
 
 
 def _settings_page(request: HttpRequest, *, new_token: str | None = None, status: int = 200) -> HttpResponse:
     """The settings page, with what the plan card needs: the plan's name, whether Stripe's portal has anything to
     manage (only after a checkout), and the pass on sale if this server can sell it."""
-    from billing.models import Plan
-    from billing.selectors import customer_for_user, plans_on_sale, user_current_plan
-
     user: User = request.user  # type: ignore[assignment]
     usage = usage_for(user=user)
     offers = [offer for offer in plans_on_sale() if offer.purchasable]

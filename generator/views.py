@@ -5,15 +5,26 @@ The pages render server-side; their behaviour comes from small ES modules talkin
 
 from __future__ import annotations
 
+from urllib.parse import urlencode, urlsplit
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
 from billing.selectors import plans_on_sale
+from generator.api import ThreadOutput
 from generator.domain import MAX_TWEETS, Numbering, Tone
-from generator.selectors import styles_for_user, thread_get_for_user, thread_get_shared, usage_for
+from generator.selectors import (
+    styles_for_user,
+    thread_get_for_user,
+    thread_get_shared,
+    thread_list_for_user,
+    usage_for,
+)
 
 
 def _editor_context(user: User) -> dict[str, object]:
@@ -42,9 +53,8 @@ def app_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def thread_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One saved thread in the editor."""
-    from generator.api import ThreadOutput  # the editor starts from the same JSON the API serves
-
     thread = thread_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+    # The editor starts from the same JSON the API serves.
     context = {**_editor_context(request.user), "thread": thread, "thread_data": ThreadOutput(thread).data}  # type: ignore[arg-type]
     return render(request, "generator/thread.html", context)
 
@@ -57,13 +67,6 @@ def history_page(request: HttpRequest) -> HttpResponse:
     The query string holds the whole view (q, show, sort, page), so the page works without JavaScript and a
     reload keeps the search. history.js asks for the same URL with `X-Threadr-Fragment: results` and gets only
     the results region back, so the cards are rendered in one place: here."""
-    from urllib.parse import urlencode, urlsplit
-
-    from django.core.paginator import Paginator
-    from django.utils.cache import patch_vary_headers
-
-    from generator.selectors import thread_list_for_user
-
     user: User = request.user  # type: ignore[assignment]
     query = request.GET.get("q", "").strip()[:200]
     show = request.GET.get("show", "all") if request.GET.get("show") in {"favourites", "archived"} else "all"
