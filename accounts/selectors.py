@@ -7,6 +7,7 @@ from typing import Any
 from django.apps import apps
 
 from accounts.models import User
+from billing.selectors import purchases_for_export
 
 
 def user_export(*, user: User) -> dict[str, Any]:
@@ -45,7 +46,5 @@ def user_export(*, user: User) -> dict[str, Any]:
             )
         ),
     }
-    from billing.selectors import purchases_for_export
-
     data["purchases"] = purchases_for_export(user=user)
     return data

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, User
+from billing.selectors import subscription_keeps_account
 
 TOKEN_PREFIX = "thr_"  # noqa: S105 - a public prefix, not a secret
 
@@ -60,8 +61,6 @@ class DeletionBlocked(Exception):
 def user_delete(*, user: User) -> None:
     """Delete the account and everything personal: threads, generations, tokens, emails. Payment records the law
     requires stay, detached from the person (the billing app's foreign keys are SET_NULL)."""
-    from billing.selectors import subscription_keeps_account
-
     if subscription_keeps_account(user=user):
         raise DeletionBlocked(
             "You have a Pro subscription that renews. Cancel it first from Manage billing, then delete your account."

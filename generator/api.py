@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -252,8 +253,6 @@ def stream_until_saved(events: Iterator[services.Event]) -> Iterator[bytes]:
 
 
 def require_verified_email(user: User) -> None:
-    from allauth.account.models import EmailAddress
-
     if user.is_staff or EmailAddress.objects.filter(user=user, verified=True).exists():
         return
     raise GenerationError(
