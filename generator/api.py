@@ -201,9 +201,9 @@ class GenerationCreateApi(APIView):
                 language=data["language"],
             ),
         )
-        services.style_check(user=user, slug=generation_input.options.style)
+        style = services.style_check(user=user, slug=generation_input.options.style)
         generation = services.generation_reserve(user=user, input_kind=generation_input.kind)
-        events = services.generation_events(user=user, generation=generation, data=generation_input)
+        events = services.generation_events(user=user, generation=generation, data=generation_input, style=style)
         if request.accepted_renderer.format == "sse":
             response = StreamingHttpResponse(stream_until_saved(events), content_type="text/event-stream")
             response["Cache-Control"] = "no-cache"

@@ -136,15 +136,16 @@ def _title_for(article: Article, bodies: list[str]) -> str:
     return title if len(title) <= 120 else title[:119].rstrip() + "…"
 
 
-def generation_events(*, user: User, generation: Generation, data: GenerationInput) -> Iterator[Event]:
-    """Run a reserved generation, yielding events as they happen. Never raises: failures become an `error`
-    event and release the reservation. Success saves the thread and consumes the reservation atomically."""
+def generation_events(
+    *, user: User, generation: Generation, data: GenerationInput, style: Style | None
+) -> Iterator[Event]:
+    """Run a reserved generation in the style `style_check` allowed, yielding events as they happen. Never raises:
+    failures become an `error` event and release the reservation. Success saves the thread and consumes the
+    reservation atomically."""
     from generator.extract import import_article  # imported late: pulls in trafilatura (slow to import)
 
     started = time.monotonic()
-    engine = None
     try:
-        style = style_check(user=user, slug=data.options.style)
         spec = style.spec() if style else style_spec(data.options.style)
         if data.url:
             yield "status", {"stage": "fetching"}
