@@ -27,7 +27,7 @@ from generator import services
 from generator.domain import MAX_TWEETS, Numbering, ThreadOptions, Tone
 from generator.errors import GenerationError, InputInvalid
 from generator.exports import EXPORTERS, export_filename
-from generator.models import Thread
+from generator.models import Generation, Thread
 from generator.selectors import styles_for_user, thread_get_for_user, thread_list_for_user, usage_for
 from threadr.lib import throttle
 from threadr.lib.client_ip import client_ip
@@ -60,6 +60,8 @@ def usage_out(user: User) -> dict[str, Any]:
 
 
 class ThreadOutput(serializers.ModelSerializer):
+    """A thread as the API answers it. Describes the schema; `thread_out` builds the same shape directly."""
+
     style = serializers.SerializerMethodField()
     tweets = serializers.SerializerMethodField()
     shared = serializers.SerializerMethodField()
@@ -97,6 +99,27 @@ class ThreadOutput(serializers.ModelSerializer):
 
     def get_share_url(self, thread: Thread) -> str | None:
         return f"/t/{thread.share_token}/" if thread.share_token else None
+
+
+def thread_out(thread: Thread) -> dict[str, Any]:
+    """ThreadOutput's shape, built directly: generation and autosave answer with it on every call, and a
+    ModelSerializer builds its fields anew each time (a test keeps the two identical)."""
+    return {
+        "id": thread.pk,
+        "title": thread.title,
+        "source_url": thread.source_url,
+        "style": thread.style.slug if thread.style else str(thread.options.get("style", "")),
+        "engine": thread.engine,
+        "options": thread.options,
+        "created_at": thread.created_at,
+        "updated_at": thread.updated_at,
+        "favourite": thread.is_favourite,
+        "archived": thread.is_archived,
+        "shared": bool(thread.share_token),
+        "share_url": f"/t/{thread.share_token}/" if thread.share_token else None,
+        "regenerations": thread.regenerations,
+        "tweets": tweets_out(thread.tweets),
+    }
 
 
 class ThreadSummaryOutput(serializers.Serializer):
@@ -209,17 +232,16 @@ class GenerationCreateApi(APIView):
             response["Cache-Control"] = "no-cache"
             response["X-Accel-Buffering"] = "no"
             return response
-        return self.respond_json(user, events)
+        return self.respond_json(user, generation, events)
 
-    def respond_json(self, user: User, events: Iterator[services.Event]) -> Response:
+    def respond_json(self, user: User, generation: Generation, events: Iterator[services.Event]) -> Response:
         for event, payload in events:
             if event == "error":
                 return Response(
                     {"error": {"code": payload["code"], "message": payload["message"]}}, status=payload["status"]
                 )
             if event == "done":
-                thread = thread_get_for_user(user=user, pk=payload["id"])
-                body = ThreadOutput(thread).data
+                body = thread_out(generation.thread)  # the thread just saved, as saved: no need to load it again
                 body["usage"] = usage_out(user)
                 return Response(body, status=status.HTTP_201_CREATED)
         raise AssertionError("generation_events ends with done or error")
@@ -323,7 +345,7 @@ class ThreadDetailApi(APIView):
 
     @extend_schema(responses={200: ThreadOutput})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ThreadOutput(thread_get_for_user(user=request.user, pk=pk)).data)  # type: ignore[arg-type]
+        return Response(thread_out(thread_get_for_user(user=request.user, pk=pk)))  # type: ignore[arg-type]
 
     @extend_schema(request=ThreadUpdateSerializer, responses={200: ThreadOutput})
     def patch(self, request: Request, pk: int) -> Response:
@@ -331,7 +353,7 @@ class ThreadDetailApi(APIView):
         serializer = self.ThreadUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         thread = services.thread_update(thread=thread, **serializer.validated_data)
-        return Response(ThreadOutput(thread).data)
+        return Response(thread_out(thread))
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
@@ -345,7 +367,7 @@ class ThreadDuplicateApi(APIView):
     @extend_schema(request=None, responses={201: ThreadOutput})
     def post(self, request: Request, pk: int) -> Response:
         thread = thread_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
-        return Response(ThreadOutput(services.thread_duplicate(thread=thread)).data, status=status.HTTP_201_CREATED)
+        return Response(thread_out(services.thread_duplicate(thread=thread)), status=status.HTTP_201_CREATED)
 
 
 class TweetRegenerateApi(APIView):
@@ -362,7 +384,7 @@ class TweetRegenerateApi(APIView):
         thread = services.tweet_regenerate(
             thread=thread, position=position, instruction=serializer.validated_data.get("instruction") or None
         )
-        return Response(ThreadOutput(thread).data)
+        return Response(thread_out(thread))
 
 
 class ThreadExportApi(APIView):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import logging
 import re
 import socket
@@ -28,9 +29,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import cast
 
+import httpx2
 import openai
 from django.conf import settings
-from openai.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
+from openai.types.chat import ChatCompletionMessageParam
 
 from generator import splitter
 from generator.domain import MAX_TWEETS, Article, StyleSpec, ThreadOptions
@@ -372,38 +374,90 @@ class OpenAIEngine:
             remaining, connect=min(limits.connect, remaining), read=min(limits.first_token, remaining)
         )
         client = _client(settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL).with_options(timeout=timeout)
-        stream = client.chat.completions.create(
+        # The raw event stream, not the SDK's `Stream` of chunk models: a reply is hundreds of small chunks, and
+        # building a model for each cost more CPU than the rest of a generation put together. Status errors
+        # before the stream starts are still the SDK's (raised on entering the context).
+        reply = client.chat.completions.with_streaming_response.create(
             model=settings.OPENAI_MODEL, messages=cast("list[ChatCompletionMessageParam]", messages), stream=True
         )
-        with stream, _HangUp(stream.response, after=deadline - self._clock()) as hang_up:
+        with reply as response, _HangUp(response.http_response, after=deadline - self._clock()) as hang_up:
             try:
-                yield from self._read(stream, started=started, deadline=deadline, first_token=limits.first_token)
+                yield from self._read(
+                    _deltas(response.http_response), started=started, deadline=deadline, first_token=limits.first_token
+                )
             except openai.APIConnectionError as exc:
                 if hang_up.fired:
                     raise ProviderTimeout(MSG_TIMEOUT) from exc
                 raise
 
     def _read(
-        self, stream: openai.Stream[ChatCompletionChunk], *, started: float, deadline: float, first_token: float
+        self, deltas: Iterator[tuple[str, str | None]], *, started: float, deadline: float, first_token: float
     ) -> Iterator[str]:
         tweets = TweetStream()
         has_content = False
         finish_reason = None
-        for chunk in stream:
+        for content, finished in deltas:
             now = self._clock()
             # A server can keep the connection busy without ever writing text: time it from the request's start.
             if now >= deadline or (not has_content and now - started >= first_token):
                 raise ProviderTimeout(MSG_TIMEOUT)
-            choice = chunk.choices[0] if chunk.choices else None
-            if choice is None:
-                continue
-            if choice.delta and choice.delta.content:
+            if content:
                 has_content = True
-                yield from tweets.feed(choice.delta.content)
-            finish_reason = choice.finish_reason or finish_reason
+                yield from tweets.feed(content)
+            finish_reason = finished or finish_reason
         if finish_reason == "content_filter":
             raise ProviderRejected(MSG_FILTERED, code="content_filtered")
         yield from tweets.close(truncated=finish_reason == "length")
+
+
+def _deltas(response: httpx2.Response) -> Iterator[tuple[str, str | None]]:
+    """(text, finish reason) of each `chat.completion.chunk` in a streamed reply, read as server-sent events.
+
+    Failures come out as the SDK's own exceptions, as its `Stream` raises them: an `error` object sent inside the
+    stream is an `APIError`, a read that times out is an `APITimeoutError`, a broken connection an
+    `APIConnectionError`."""
+    try:
+        for data in _sse_data(response.iter_lines()):
+            if data.startswith("[DONE]"):
+                return
+            try:
+                chunk = json.loads(data)
+            except ValueError:
+                continue  # not a chunk (a keep-alive or a server's comment): nothing to show
+            if not isinstance(chunk, dict):
+                continue
+            if chunk.get("error"):
+                error = chunk["error"]
+                message = error.get("message") if isinstance(error, dict) else None
+                raise openai.APIError(
+                    message if isinstance(message, str) and message else "An error occurred during streaming",
+                    request=response.request,
+                    body=error,
+                )
+            choices = chunk.get("choices")
+            choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
+            delta = choice.get("delta")
+            content = delta.get("content") if isinstance(delta, dict) else None
+            yield (content if isinstance(content, str) else "", choice.get("finish_reason"))
+    except httpx2.TimeoutException as exc:
+        raise openai.APITimeoutError(request=response.request) from exc
+    except httpx2.RequestError as exc:
+        raise openai.APIConnectionError(request=response.request) from exc
+
+
+def _sse_data(lines: Iterator[str]) -> Iterator[str]:
+    """The `data` of each server-sent event: its `data:` lines joined, dispatched at the blank line ending it."""
+    data: list[str] = []
+    for line in lines:
+        if not line:
+            if data:
+                yield "\n".join(data)
+                data = []
+        elif line.startswith("data:"):
+            value = line[5:]
+            data.append(value[1:] if value.startswith(" ") else value)
+    if data:
+        yield "\n".join(data)
 
 
 class _HangUp:

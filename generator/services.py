@@ -223,6 +223,7 @@ def thread_create_from_generation(
             duration_ms=_ms(generation.created_at, now),
             first_tweet_ms=first_tweet_ms,
         )
+    generation.status, generation.thread = Generation.Status.SUCCEEDED, thread
     return thread
 
 

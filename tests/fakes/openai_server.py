@@ -77,6 +77,8 @@ class FakeReply:
     idle_chunks: int = 0  # chunks without content (role only) sent before the text, `chunk_delay` apart
     hold: tuple[int, threading.Event] | None = None  # wait for the event before sending content chunk `index`
     cut_after: int | None = None  # close the socket after this many content chunks, mid-body
+    error_after: int | None = None  # send an `error` event after this many content chunks, then end the stream
+    comments: bool = False  # send an SSE comment line (": keep-alive") before every event, as some servers do
     finish_reason: str = "stop"
 
     @property
@@ -183,6 +185,7 @@ class FakeOpenAI:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
+    _comments = False
 
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: pytest shows what matters."""
@@ -242,6 +245,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.flush()
         chunk_id = f"chatcmpl-fake{id(reply)}"
+        self._comments = reply.comments
         try:
             fake.pause(reply.first_token_delay)
             for _ in range(reply.idle_chunks):
@@ -250,6 +254,12 @@ class _Handler(BaseHTTPRequestHandler):
             for index, text in enumerate(reply.chunks()):
                 if reply.cut_after is not None and index >= reply.cut_after:
                     self._cut()
+                    return
+                if reply.error_after is not None and index >= reply.error_after:
+                    self._event({"error": {"message": "The server is overloaded.", "type": "server_error"}})
+                    self._write(b"data: [DONE]\n\n")
+                    self.wfile.write(b"0\r\n\r\n")
+                    self.wfile.flush()
                     return
                 if reply.hold is not None and reply.hold[0] == index:
                     _wait_for(reply.hold[1], fake.stopping)
@@ -265,7 +275,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _event(self, payload: dict[str, Any]) -> None:
-        self._write(f"data: {json.dumps(payload)}\n\n".encode())
+        comment = ": keep-alive\n\n" if self._comments else ""
+        self._write(f"{comment}data: {json.dumps(payload)}\n\n".encode())
 
     def _write(self, data: bytes) -> None:
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")

@@ -253,3 +253,15 @@ def test_rewriting_a_tweet_in_a_thread_with_an_overlong_edit_still_works(alice_a
     texts = [tweet["text"] for tweet in response.json()["tweets"]]
     assert texts[0] == tweets[0]
     assert texts[-1].endswith(f"{len(texts)}/{len(texts)}")
+
+
+def test_a_thread_is_answered_exactly_as_its_schema_describes_it(alice_api, alice):
+    from generator.api import ThreadOutput
+
+    thread = make_thread(alice, share_token="token-for-the-schema-test", is_favourite=True, regenerations=2)
+    thread.refresh_from_db()
+
+    answered = alice_api.get(f"/api/v1/threads/{thread.pk}").json()
+
+    assert answered == json.loads(json.dumps(ThreadOutput(thread).data))
+    assert answered["share_url"] == "/t/token-for-the-schema-test/"

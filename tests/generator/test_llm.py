@@ -341,3 +341,39 @@ def test_the_fake_provider_also_answers_without_streaming_and_lists_its_model(fa
     assert completion["choices"][0]["message"]["content"] == SEPARATOR.join(TWEETS)
     with urllib.request.urlopen(f"{fake_openai.base_url}/models", timeout=5) as response:
         assert json.load(response)["data"][0]["id"] == MODEL
+
+
+def test_an_error_sent_inside_the_stream_before_any_tweet_is_retried(
+    fake_openai: FakeOpenAI, engine: OpenAIEngine
+) -> None:
+    fake_openai.script(FakeReply(tweets=TWEETS, chunk_size=10, error_after=2), FakeReply(tweets=TWEETS))
+    assert generate(engine) == TWEETS
+    assert len(fake_openai.completions) == 2
+
+
+def test_an_error_sent_inside_the_stream_after_a_tweet_ends_it(fake_openai: FakeOpenAI, engine: OpenAIEngine) -> None:
+    fake_openai.script(FakeReply(tweets=TWEETS, chunk_size=10, error_after=12))
+    received: list[str] = []
+    with pytest.raises(ProviderUnavailable) as failure:
+        received.extend(engine.generate(article=SAMPLE_ARTICLE, options=ThreadOptions(), style=SAMPLE_STYLE))
+    assert received == TWEETS[:1]
+    assert failure.value.code == "stream_interrupted"
+
+
+def test_comment_lines_between_events_are_ignored(fake_openai: FakeOpenAI, engine: OpenAIEngine) -> None:
+    fake_openai.script(FakeReply(tweets=TWEETS, comments=True))
+    assert generate(engine) == TWEETS
+
+
+def test_a_reply_stopped_by_the_content_filter_is_refused(fake_openai: FakeOpenAI, engine: OpenAIEngine) -> None:
+    fake_openai.script(FakeReply(tweets=TWEETS, finish_reason="content_filter"))
+    with pytest.raises(ProviderRejected) as failure:
+        generate(engine)
+    assert failure.value.code == "content_filtered"
+
+
+def test_a_reply_cut_by_the_length_limit_loses_only_its_unfinished_tweet(
+    fake_openai: FakeOpenAI, engine: OpenAIEngine
+) -> None:
+    fake_openai.script(FakeReply(tweets=TWEETS, finish_reason="length"))
+    assert generate(engine) == TWEETS[:2]
