@@ -27,7 +27,7 @@ from generator import services
 from generator.domain import MAX_TWEETS, Numbering, ThreadOptions, Tone
 from generator.errors import GenerationError, InputInvalid
 from generator.exports import EXPORTERS, export_filename
-from generator.models import Generation, Thread
+from generator.models import Thread
 from generator.selectors import styles_for_user, thread_get_for_user, thread_list_for_user, usage_for
 from threadr.lib import throttle
 from threadr.lib.client_ip import client_ip
@@ -225,24 +225,27 @@ class GenerationCreateApi(APIView):
             ),
         )
         style = services.style_check(user=user, slug=generation_input.options.style)
-        generation = services.generation_reserve(user=user, input_kind=generation_input.kind)
-        events = services.generation_events(user=user, generation=generation, data=generation_input, style=style)
+        reservation = services.generation_reserve(user=user, input_kind=generation_input.kind)
+        events = services.generation_events(
+            user=user, generation=reservation.generation, data=generation_input, style=style
+        )
         if request.accepted_renderer.format == "sse":
             response = StreamingHttpResponse(stream_until_saved(events), content_type="text/event-stream")
             response["Cache-Control"] = "no-cache"
             response["X-Accel-Buffering"] = "no"
             return response
-        return self.respond_json(user, generation, events)
+        return self.respond_json(reservation, events)
 
-    def respond_json(self, user: User, generation: Generation, events: Iterator[services.Event]) -> Response:
+    def respond_json(self, reservation: services.Reservation, events: Iterator[services.Event]) -> Response:
         for event, payload in events:
             if event == "error":
                 return Response(
                     {"error": {"code": payload["code"], "message": payload["message"]}}, status=payload["status"]
                 )
             if event == "done":
-                body = thread_out(generation.thread)  # the thread just saved, as saved: no need to load it again
-                body["usage"] = usage_out(user)
+                # The thread just saved and the usage that counted it: nothing to load again.
+                body = thread_out(reservation.generation.thread)
+                body["usage"] = reservation.usage.as_dict()
                 return Response(body, status=status.HTTP_201_CREATED)
         raise AssertionError("generation_events ends with done or error")
 

@@ -32,6 +32,7 @@ from typing import cast
 import httpx2
 import openai
 from django.conf import settings
+from openai.resources.chat.completions import CompletionsWithStreamingResponse
 from openai.types.chat import ChatCompletionMessageParam
 
 from generator import splitter
@@ -286,10 +287,11 @@ class _Failure:
 
 
 @functools.lru_cache(maxsize=8)
-def _client(api_key: str, base_url: str) -> openai.OpenAI:
-    """One client per provider, shared by every request and thread: building one costs tens of milliseconds of
-    CPU, and sharing it keeps its connection pool warm. Per-call timeouts come from `with_options`."""
-    return openai.OpenAI(api_key=api_key, base_url=base_url or None, max_retries=0)
+def _completions(api_key: str, base_url: str) -> CompletionsWithStreamingResponse:
+    """Chat Completions of one client per provider, shared by every request and thread: building a client costs
+    tens of milliseconds of CPU, and sharing it keeps its connection pool warm. Each call passes its own timeout."""
+    client = openai.OpenAI(api_key=api_key, base_url=base_url or None, max_retries=0)
+    return client.chat.completions.with_streaming_response
 
 
 class OpenAIEngine:
@@ -373,12 +375,14 @@ class OpenAIEngine:
         timeout = openai.Timeout(
             remaining, connect=min(limits.connect, remaining), read=min(limits.first_token, remaining)
         )
-        client = _client(settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL).with_options(timeout=timeout)
         # The raw event stream, not the SDK's `Stream` of chunk models: a reply is hundreds of small chunks, and
         # building a model for each cost more CPU than the rest of a generation put together. Status errors
         # before the stream starts are still the SDK's (raised on entering the context).
-        reply = client.chat.completions.with_streaming_response.create(
-            model=settings.OPENAI_MODEL, messages=cast("list[ChatCompletionMessageParam]", messages), stream=True
+        reply = _completions(settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL).create(
+            model=settings.OPENAI_MODEL,
+            messages=cast("list[ChatCompletionMessageParam]", messages),
+            stream=True,
+            timeout=timeout,
         )
         with reply as response, _HangUp(response.http_response, after=deadline - self._clock()) as hang_up:
             try:

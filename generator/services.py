@@ -26,7 +26,7 @@ from generator.domain import Article, Numbering, ThreadOptions
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded
 from generator.models import Generation, Style, Thread
-from generator.selectors import usage_for
+from generator.selectors import Usage, usage_for
 from generator.splitter import mark_tweets, number_tweets, unnumber_tweets
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,13 @@ def style_check(*, user: User, slug: str) -> Style | None:
     return style
 
 
-def generation_reserve(*, user: User, input_kind: str, now: datetime | None = None) -> Generation:
+@dataclass(frozen=True)
+class Reservation:
+    generation: Generation
+    usage: Usage  # the user's usage with this generation counted, as the reservation saw it
+
+
+def generation_reserve(*, user: User, input_kind: str, now: datetime | None = None) -> Reservation:
     """Reserve one generation or raise QuotaExceeded. Runs before any provider work.
 
     The user's row is locked, so concurrent requests from one user — on any number of hosts — queue here and
@@ -93,7 +99,9 @@ def generation_reserve(*, user: User, input_kind: str, now: datetime | None = No
                     "Upgrade for unlimited threads, or come back after midnight UTC."
                 )
             raise QuotaExceeded(message, reason="daily", usage=usage)
-        return Generation.objects.create(user=locked, input_kind=input_kind, created_at=now)
+        generation = Generation.objects.create(user=locked, input_kind=input_kind, created_at=now)
+    counted = replace(usage, daily_used=usage.daily_used + 1, monthly_used=usage.monthly_used + 1)
+    return Reservation(generation=generation, usage=counted)
 
 
 def generation_fail(*, generation: Generation, code: str, now: datetime | None = None) -> None:

@@ -23,7 +23,7 @@ def succeed(generation: Generation) -> None:
 
 def use(user, count: int, *, now: datetime) -> None:
     for _ in range(count):
-        succeed(generation_reserve(user=user, input_kind="text", now=now))
+        succeed(generation_reserve(user=user, input_kind="text", now=now).generation)
 
 
 def test_it_allows_five_free_generations_a_day_then_refuses_the_sixth(alice):
@@ -75,7 +75,7 @@ def test_the_monthly_quota_resets_on_the_first_of_the_month_utc(alice):
 
 def test_a_failed_generation_costs_nothing(alice):
     for _ in range(10):
-        generation = generation_reserve(user=alice, input_kind="url", now=NOON)
+        generation = generation_reserve(user=alice, input_kind="url", now=NOON).generation
         generation_fail(generation=generation, code="not_found", now=NOON)
 
     usage = usage_for(user=alice, now=NOON)
@@ -145,3 +145,12 @@ def test_an_admins_quota_reset_gives_a_fresh_day_but_keeps_the_month_counting(al
     usage = usage_for(user=alice, now=NOON + timedelta(minutes=3))
     assert (usage.daily_used, usage.monthly_used) == (5, 10)
     assert usage_for(user=alice, now=NOON + timedelta(days=1)).daily_used == 0
+
+
+def test_a_reservation_reports_usage_with_itself_counted(alice):
+    use(alice, 2, now=NOON)
+
+    usage = generation_reserve(user=alice, input_kind="text", now=NOON).usage
+
+    assert (usage.daily_used, usage.monthly_used, usage.daily_left) == (3, 3, 2)
+    assert usage == usage_for(user=alice, now=NOON)
