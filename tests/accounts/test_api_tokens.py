@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
-from accounts.services import api_token_create, api_token_revoke
+from accounts.services import api_token_authenticate, api_token_create, api_token_revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,33 @@ def test_issuetoken_prints_a_working_token(alice):
 def test_issuetoken_says_when_no_account_has_that_email(db):
     with pytest.raises(CommandError, match=r"No account uses nobody@example\.com"):
         call_command("issuetoken", "nobody@example.com")
+
+
+def test_a_token_of_a_deactivated_account_is_refused(alice):
+    issued = api_token_create(user=alice, name="cron")
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.raw}")
+
+    assert api.get("/api/v1/usage").status_code == 401
+
+
+def test_last_use_is_written_at_most_once_a_minute(alice):
+    issued = api_token_create(user=alice, name="cron")
+    first = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+
+    assert api_token_authenticate(raw=issued.raw, now=first) == alice
+    assert api_token_authenticate(raw=issued.raw, now=first + timedelta(seconds=59)) == alice
+    issued.token.refresh_from_db()
+    assert issued.token.last_used_at == first
+
+    authenticated = api_token_authenticate(raw=issued.raw, now=first + timedelta(seconds=61))
+    issued.token.refresh_from_db()
+    assert issued.token.last_used_at == first + timedelta(seconds=61)
+    assert authenticated is not None
+    assert (authenticated.email, authenticated.premium_until, authenticated.date_joined) == (
+        alice.email,
+        alice.premium_until,
+        alice.date_joined,
+    )
