@@ -45,6 +45,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     quota_reset_at = models.DateTimeField(
         null=True, blank=True, help_text="Generations before this moment no longer count towards today's quota."
     )
+    history_version = models.PositiveBigIntegerField(
+        default=0, editable=False, help_text="Goes up with every change to the user's threads; names cached lists."
+    )
 
     objects = UserManager()
 

@@ -5,12 +5,14 @@ Business rules live in services and selectors; these views parse, authorise, cal
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -318,10 +320,24 @@ class ThreadListApi(APIView):
         ],
         responses={200: ThreadSummaryOutput(many=True)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
+        """Pages are cached as rendered under the owner's history version, which every change to their threads
+        moves on (in the change's own transaction): a cached page is never older than the version it is filed
+        under. The version is read with the user, before the threads, so a page filed under a version that has
+        just moved on is newer, never staler, and nobody asks for that version again."""
+        user: User = request.user  # type: ignore[assignment]
+        key = f"history:{user.pk}:{user.history_version}:{_request_digest(request)}"
+        content = cache.get(key) if settings.HISTORY_CACHE_SECONDS else None
+        if content is None:
+            content = JSONRenderer().render(self.page(request, user).data)
+            if settings.HISTORY_CACHE_SECONDS:
+                cache.set(key, content, settings.HISTORY_CACHE_SECONDS)
+        return HttpResponse(content, content_type="application/json")
+
+    def page(self, request: Request, user: User) -> Response:
         archived = query_bool(request, "archived")
         threads = thread_list_for_user(
-            user=request.user,  # type: ignore[arg-type]
+            user=user,
             query=request.query_params.get("q", "")[:200],
             favourite=query_bool(request, "favourite"),
             archived=False if archived is None else archived,
@@ -330,6 +346,11 @@ class ThreadListApi(APIView):
         paginator = ThreadPagination()
         page = paginator.paginate_queryset(threads, request, view=self)
         return paginator.get_paginated_response([thread_summary(thread) for thread in page or []])
+
+
+def _request_digest(request: Request) -> str:
+    """What a history page depends on besides the user: its query and the host its next/previous links name."""
+    return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
 
 
 class ThreadDetailApi(APIView):

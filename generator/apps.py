@@ -5,7 +5,8 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.apps import apps as global_apps
-from django.db.models.signals import post_migrate
+from django.db.models import F
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def _seed_empty_styles(using: str, apps: Any = global_apps, **kwargs: Any) -> None:
@@ -16,9 +17,19 @@ def _seed_empty_styles(using: str, apps: Any = global_apps, **kwargs: Any) -> No
         import_module("generator.migrations.0002_seed_styles").seed_styles(apps, None)
 
 
+def _history_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Any saved or deleted thread — through the API, the editor, the admin or a command — moves its owner's
+    history version on, in the same transaction, so no cached history page outlives the change."""
+    user_model = global_apps.get_model("accounts", "User")
+    user_model.objects.filter(pk=instance.owner_id).update(history_version=F("history_version") + 1)
+
+
 class GeneratorConfig(AppConfig):
     name = "generator"
     verbose_name = "Generator"
 
     def ready(self) -> None:
         post_migrate.connect(_seed_empty_styles, sender=self)
+        thread = self.get_model("Thread")
+        post_save.connect(_history_changed, sender=thread, dispatch_uid="thread-history-saved")
+        post_delete.connect(_history_changed, sender=thread, dispatch_uid="thread-history-deleted")

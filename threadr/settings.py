@@ -208,6 +208,9 @@ OPENAI_TOTAL_TIMEOUT = env_float("OPENAI_TOTAL_TIMEOUT", 120.0)
 OPENAI_MAX_RETRIES = env_int("OPENAI_MAX_RETRIES", 2)
 # A reservation older than this belongs to a request that died; it stops counting against the quota.
 GENERATION_STALE_AFTER = env_int("GENERATION_STALE_AFTER", int(OPENAI_TOTAL_TIMEOUT) + 60)
+# Seconds a rendered history page (GET /api/v1/threads) stays in the cache; any change to the owner's threads
+# retires it at once. 0 turns the cache off.
+HISTORY_CACHE_SECONDS = env_int("HISTORY_CACHE_SECONDS", 300)
 # URL import (threadr.lib.fetch): the one outbound HTTP door, guarded against SSRF.
 FETCH_TIMEOUT = env_float("FETCH_TIMEOUT", 10.0)
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5 * 1024 * 1024)

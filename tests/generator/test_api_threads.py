@@ -6,10 +6,13 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from generator.models import Thread
+from tests.conftest import DEAD_REDIS
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +268,58 @@ def test_a_thread_is_answered_exactly_as_its_schema_describes_it(alice_api, alic
 
     assert answered == json.loads(json.dumps(ThreadOutput(thread).data))
     assert answered["share_url"] == "/t/token-for-the-schema-test/"
+
+
+def test_a_repeated_history_page_comes_from_the_cache(api, alice):
+    make_thread(alice, title="Cached once")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=alice, name='cli').raw}")
+    assert api.get("/api/v1/threads").status_code == 200
+
+    with CaptureQueriesContext(connection) as captured:
+        again = api.get("/api/v1/threads")
+
+    assert again.json()["results"][0]["title"] == "Cached once"
+    assert len(captured) == 1  # the token's lookup: the page itself is not built again
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            lambda api, thread: api.patch(f"/api/v1/threads/{thread.pk}", {"title": "Renamed"}, format="json"),
+            id="edit",
+        ),
+        pytest.param(
+            lambda api, thread: api.patch(f"/api/v1/threads/{thread.pk}", {"favourite": True}, format="json"), id="star"
+        ),
+        pytest.param(lambda api, thread: api.delete(f"/api/v1/threads/{thread.pk}"), id="delete"),
+        pytest.param(lambda api, thread: api.post(f"/api/v1/threads/{thread.pk}/duplicate"), id="duplicate"),
+        pytest.param(lambda api, thread: Thread.objects.filter(pk=thread.pk).delete(), id="delete-outside-api"),
+        pytest.param(lambda api, thread: make_thread(thread.owner, title="Made elsewhere"), id="create-outside-api"),
+    ],
+)
+def test_every_change_to_a_users_threads_shows_in_the_next_history_page(alice_api, alice, change):
+    thread = make_thread(alice, title="Before")
+    before = alice_api.get("/api/v1/threads").json()
+
+    change(alice_api, thread)
+    after = alice_api.get("/api/v1/threads").json()
+
+    assert after != before
+    assert after == alice_api.get("/api/v1/threads?page=1").json()  # another address: built afresh
+
+
+def test_one_users_cached_history_is_never_anothers(api, alice, mallory):
+    make_thread(alice, title="Alice's only")
+    for user, expected in ((alice, ["Alice's only"]), (mallory, []), (alice, ["Alice's only"]), (mallory, [])):
+        api.force_login(user)
+        assert [item["title"] for item in api.get("/api/v1/threads").json()["results"]] == expected
+
+
+def test_the_history_is_served_while_redis_is_down(alice_api, alice):
+    make_thread(alice, title="Still listed")
+    with override_settings(CACHES=DEAD_REDIS):
+        response = alice_api.get("/api/v1/threads")
+
+    assert response.status_code == 200
+    assert response.json()["results"][0]["title"] == "Still listed"
