@@ -14,8 +14,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "32"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "180"))
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle a worker now and then, as a guard against slow leaks. Starting one costs about a second of CPU (Django and
+# the SDKs load), so the count is high: at 2,000 a busy host restarted a worker every few seconds.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - heartbeat file, not data
 accesslog = "-"
 errorlog = "-"

@@ -172,10 +172,14 @@ def _children(pid: int) -> list[int]:
 
 
 @contextmanager
-def app_server(*, provider_url: str, workers: int, threads: int, pool_size: int) -> Iterator[AppServer]:
-    """Gunicorn with gunicorn.conf.py (gthread), DEBUG off, PostgreSQL and Redis, the OpenAI engine on the fake."""
+def app_server(
+    *, provider_url: str, workers: int, threads: int, pool_size: int, **settings: str
+) -> Iterator[AppServer]:
+    """Gunicorn with gunicorn.conf.py (gthread), DEBUG off, PostgreSQL and Redis, the OpenAI engine on the fake.
+    `settings` are extra environment variables for the app."""
     port = free_port()
     env = app_env(
+        **settings,
         PORT=str(port),
         WEB_CONCURRENCY=str(workers),
         GUNICORN_THREADS=str(threads),
