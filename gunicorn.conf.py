@@ -10,6 +10,9 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "32"))
+# A worker takes no more connections than it has threads, so a burst is shared between workers instead of
+# queueing inside whichever accepted first (seen as streams waiting a whole stream length for a thread).
+worker_connections = threads
 # A streamed generation may run up to the provider deadline (120 s by default); leave headroom.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "180"))
 graceful_timeout = 30
