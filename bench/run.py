@@ -154,7 +154,7 @@ def capacity_row(tokens: list[str], plan: Plan) -> Row:
 def history_row(server: harness.AppServer, token: str, plan: Plan, *, cached: bool = True) -> Row:
     """The history list against the bare view on the same server. With the cache on (the default), every request
     after the first is a cached page; with it off, every request builds the page from PostgreSQL."""
-    clients = 8
+    clients = 16
     rates = {}
     latencies = {}
     for name, path in (("bare", "/bench/bare"), ("threads", "/api/v1/threads?page_size=50")):
