@@ -61,6 +61,15 @@ def usage_out(user: User) -> dict[str, Any]:
     return usage_for(user=user).as_dict()
 
 
+def style_slug(thread: Thread) -> str:
+    """The thread's style; the slug it was generated with when that style has since been deleted."""
+    return thread.style.slug if thread.style else str(thread.options.get("style", ""))
+
+
+def share_url(thread: Thread) -> str | None:
+    return f"/t/{thread.share_token}/" if thread.share_token else None
+
+
 class ThreadOutput(serializers.ModelSerializer):
     """A thread as the API answers it. Describes the schema; `thread_out` builds the same shape directly."""
 
@@ -91,7 +100,7 @@ class ThreadOutput(serializers.ModelSerializer):
         )
 
     def get_style(self, thread: Thread) -> str:
-        return thread.style.slug if thread.style else str(thread.options.get("style", ""))
+        return style_slug(thread)
 
     def get_tweets(self, thread: Thread) -> list[dict[str, Any]]:
         return tweets_out(thread.tweets)
@@ -100,7 +109,7 @@ class ThreadOutput(serializers.ModelSerializer):
         return bool(thread.share_token)
 
     def get_share_url(self, thread: Thread) -> str | None:
-        return f"/t/{thread.share_token}/" if thread.share_token else None
+        return share_url(thread)
 
 
 def thread_out(thread: Thread) -> dict[str, Any]:
@@ -110,7 +119,7 @@ def thread_out(thread: Thread) -> dict[str, Any]:
         "id": thread.pk,
         "title": thread.title,
         "source_url": thread.source_url,
-        "style": thread.style.slug if thread.style else str(thread.options.get("style", "")),
+        "style": style_slug(thread),
         "engine": thread.engine,
         "options": thread.options,
         "created_at": thread.created_at,
@@ -118,7 +127,7 @@ def thread_out(thread: Thread) -> dict[str, Any]:
         "favourite": thread.is_favourite,
         "archived": thread.is_archived,
         "shared": bool(thread.share_token),
-        "share_url": f"/t/{thread.share_token}/" if thread.share_token else None,
+        "share_url": share_url(thread),
         "regenerations": thread.regenerations,
         "tweets": tweets_out(thread.tweets),
     }
@@ -147,7 +156,7 @@ def thread_summary(thread: Thread) -> dict[str, Any]:
         "id": thread.pk,
         "title": thread.title,
         "source_url": thread.source_url,
-        "style": thread.style.slug if thread.style else str(thread.options.get("style", "")),
+        "style": style_slug(thread),
         "engine": thread.engine,
         "created_at": thread.created_at,
         "updated_at": thread.updated_at,
