@@ -10,9 +10,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -25,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.services import user_email_verified
 from generator import services
 from generator.domain import MAX_TWEETS, Numbering, ThreadOptions, Tone
 from generator.errors import GenerationError, InputInvalid
@@ -289,7 +289,7 @@ def stream_until_saved(events: Iterator[services.Event]) -> Iterator[bytes]:
 
 
 def require_verified_email(user: User) -> None:
-    if user.is_staff or EmailAddress.objects.filter(user=user, verified=True).exists():
+    if user.is_staff or user_email_verified(user):
         return
     raise GenerationError(
         "Please confirm your email address first: use the link we sent you (Account → Email to resend it).",
@@ -336,11 +336,13 @@ class ThreadListApi(APIView):
         just moved on is newer, never staler, and nobody asks for that version again."""
         user: User = request.user  # type: ignore[assignment]
         key = f"history:{user.pk}:{user.history_version}:{_request_digest(request)}"
-        content = cache.get(key) if settings.HISTORY_CACHE_SECONDS else None
+        seconds = settings.HISTORY_CACHE_SECONDS
+        content = _cached_page(key, seconds) if seconds else None
         if content is None:
             content = JSONRenderer().render(self.page(request, user).data)
-            if settings.HISTORY_CACHE_SECONDS:
-                cache.set(key, content, settings.HISTORY_CACHE_SECONDS)
+            if seconds:
+                cache.set(key, content, seconds)
+                caches["pages"].set(key, content, seconds)
         return HttpResponse(content, content_type="application/json")
 
     def page(self, request: Request, user: User) -> Response:
@@ -355,6 +357,16 @@ class ThreadListApi(APIView):
         paginator = ThreadPagination()
         page = paginator.paginate_queryset(threads, request, view=self)
         return paginator.get_paginated_response([thread_summary(thread) for thread in page or []])
+
+
+def _cached_page(key: str, seconds: int) -> bytes | None:
+    """This worker's copy of a rendered page, else the shared one (kept here for the next request)."""
+    content: bytes | None = caches["pages"].get(key)
+    if content is None:
+        content = cache.get(key)
+        if content is not None:
+            caches["pages"].set(key, content, seconds)
+    return content
 
 
 def _request_digest(request: Request) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.utils import timezone
@@ -32,7 +32,8 @@ DEAD_REDIS = {
         "LOCATION": "redis://127.0.0.1:1/0",
         "KEY_PREFIX": "threadr",
         "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
-    }
+    },
+    "pages": settings.CACHES["pages"],
 }
 
 
@@ -87,9 +88,11 @@ def _collected_static() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 def make_user(email: str, *, verified: bool = True, **fields: object) -> User:

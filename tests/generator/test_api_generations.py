@@ -149,6 +149,19 @@ def test_an_unverified_email_cannot_generate_yet(api):
     assert response.json()["error"]["code"] == "email_unverified"
 
 
+def test_an_api_token_of_an_unverified_email_cannot_generate_until_it_is_confirmed(api):
+    carol = make_user("carol@example.com", verified=False)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=carol, name='cli').raw}")
+
+    refused = api.post(URL, {"text": ARTICLE}, format="json")
+    carol.emailaddress_set.update(verified=True)
+    allowed = api.post(URL, {"text": ARTICLE}, format="json")
+
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "email_unverified"
+    assert allowed.status_code == 201
+
+
 def test_anonymous_callers_get_401_with_a_bearer_challenge(api):
     response = api.post(URL, {"text": ARTICLE}, format="json")
 

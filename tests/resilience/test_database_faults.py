@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from accounts.models import User
 from generator.models import Thread
 from tests.live import connect, post_generation, token_for
 from tests.resilience.conftest import ARTICLE
+from threadr.lib.postgresql.base import _quiet, _sweeping_check
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,3 +111,36 @@ def test_the_api_answers_503_in_its_error_shape_while_the_database_is_down(
     assert error["code"] == "service_unavailable"
     assert "database" in error["message"]
     assert "Traceback" not in content
+
+
+def test_the_pool_check_asks_the_server_only_when_the_connection_has_heard_from_it() -> None:
+    """A pooled connection costs no round trip when nothing arrived on it since its last use; once its backend is
+    terminated, the check notices and fails, so the pool hands out another connection."""
+    params = connection.get_connection_params()
+    for name in ("cursor_factory", "context", "prepare_threshold", "server_side_binding"):
+        params.pop(name, None)
+    sweeps = []
+
+    class Pool:
+        def check(self) -> None:
+            sweeps.append(True)
+
+    check = _sweeping_check(Pool())  # type: ignore[arg-type]
+    with psycopg.connect(**params, autocommit=True) as pooled, psycopg.connect(**params, autocommit=True) as admin:
+        pid = pooled.info.backend_pid
+        pooled.execute("SELECT 1")
+
+        def last_statement_at() -> Any:
+            return admin.execute("SELECT state_change FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone()
+
+        before = last_statement_at()
+        check(pooled)
+        assert last_statement_at() == before  # no empty query was sent
+
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        deadline = time.monotonic() + 5
+        while _quiet(pooled) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with pytest.raises(psycopg.OperationalError):
+            check(pooled)
+        assert sweeps == [True]  # and the rest of the pool was checked at once
