@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import platform
+import random
 import socket
 import statistics
 import subprocess
@@ -44,6 +45,17 @@ def median(samples: list[float]) -> float:
 
 
 # --- the machine --------------------------------------------------------------------------------------------
+def cpu_ticks() -> tuple[int, int]:
+    """(all, stolen): the machine's CPU time so far, and the part the hypervisor gave to other guests."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields[:8]), fields[7]
+
+
+def stolen_share(start: tuple[int, int], end: tuple[int, int]) -> float:
+    """How much of the CPU time between two `cpu_ticks` readings this virtual machine did not get."""
+    return (end[1] - start[1]) / max(1, end[0] - start[0])
+
+
 def machine(database_url: str) -> dict[str, str]:
     memory_kb = next(
         int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
@@ -306,10 +318,13 @@ def provider_direct(provider_url: str) -> Answer:
         client.close()
 
 
-def concurrently(action: Callable[[int], Answer], *, users: int, per_user: int) -> list[Answer]:
-    """`users` threads, each calling `action` `per_user` times back to back (a closed loop)."""
+def concurrently(action: Callable[[int], Answer], *, users: int, per_user: int, stagger: float = 0.0) -> list[Answer]:
+    """`users` threads, each calling `action` `per_user` times back to back (a closed loop). With `stagger`, each
+    user starts at its own moment within the first `stagger` seconds (the same moments every run), as people
+    working independently do; without it, all start at the same instant and stay in step, a burst each round."""
 
     def user(index: int) -> list[Answer]:
+        time.sleep(random.Random(index).uniform(0, stagger))
         return [action(index) for _ in range(per_user)]
 
     with ThreadPoolExecutor(max_workers=users) as pool:
