@@ -11,6 +11,7 @@ from django.conf import settings
 from generator.domain import MAX_TWEETS, Article, Engine, StyleSpec, ThreadOptions
 from generator.local_engine import LocalEngine
 from generator.models import Style
+from generator.selectors import style_active, styles_active
 from generator.splitter import number_tweets
 
 ENGINE_NAMES = ("auto", "openai", "local")
@@ -52,7 +53,7 @@ def build_thread(*, engine: Engine, article: Article, options: ThreadOptions, st
 
 def default_style() -> StyleSpec:
     """The first active style every plan may use, in picker order."""
-    style = Style.objects.filter(is_active=True, premium_only=False).first()
+    style = next((style for style in styles_active() if not style.premium_only), None)
     return style.spec() if style else FALLBACK_STYLE
 
 
@@ -64,9 +65,9 @@ def style_spec(slug: str | None) -> StyleSpec:
     """
     if not slug:
         return default_style()
-    style = Style.objects.filter(slug=slug, is_active=True).first()
+    style = style_active(slug=slug)
     if style:
         return style.spec()
-    if not Style.objects.filter(is_active=True).exists():
+    if not styles_active():
         return FALLBACK_STYLE
     raise Style.DoesNotExist(f"No active style {slug!r}.")

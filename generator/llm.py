@@ -27,13 +27,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import cast
 
 import httpx2
 import openai
 from django.conf import settings
 from openai.resources.chat.completions import CompletionsWithStreamingResponse
-from openai.types.chat import ChatCompletionMessageParam
 
 from generator import splitter
 from generator.domain import MAX_TWEETS, Article, StyleSpec, ThreadOptions
@@ -378,11 +376,10 @@ class OpenAIEngine:
         # The raw event stream, not the SDK's `Stream` of chunk models: a reply is hundreds of small chunks, and
         # building a model for each cost more CPU than the rest of a generation put together. Status errors
         # before the stream starts are still the SDK's (raised on entering the context).
+        # The messages travel in `extra_body`, which the SDK sends as given: they are plain role/content strings,
+        # so its type-driven transform of `messages` (about a millisecond a call) would change nothing.
         reply = _completions(settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL).create(
-            model=settings.OPENAI_MODEL,
-            messages=cast("list[ChatCompletionMessageParam]", messages),
-            stream=True,
-            timeout=timeout,
+            model=settings.OPENAI_MODEL, messages=[], stream=True, timeout=timeout, extra_body={"messages": messages}
         )
         with reply as response, _HangUp(response.http_response, after=deadline - self._clock()) as hang_up:
             try:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -47,7 +48,7 @@ def quota_windows(now: datetime) -> tuple[datetime, datetime, datetime, datetime
 
 
 def usage_for(*, user: User, now: datetime | None = None) -> Usage:
-    """Used and remaining quota in the current UTC day and month, in one query.
+    """Used and remaining quota in the current UTC day and UTC month, in one query.
 
     Counted: succeeded generations, and reservations younger than GENERATION_STALE_AFTER (a request that died
     mid-generation stops holding quota once the provider deadline has passed). An admin's "reset today's quota"
@@ -56,20 +57,34 @@ def usage_for(*, user: User, now: datetime | None = None) -> Usage:
     day_start, day_end, month_start, month_end = quota_windows(now)
     day_counts_from = max(day_start, user.quota_reset_at) if user.quota_reset_at else day_start
     live = now - timedelta(seconds=settings.GENERATION_STALE_AFTER)
-    counting = Q(status=Generation.Status.SUCCEEDED) | Q(status=Generation.Status.RESERVED, created_at__gt=live)
-    counts = Generation.objects.filter(counting, user=user, created_at__gte=month_start, created_at__lt=month_end)
-    totals = counts.aggregate(month=Count("id"), day=Count("id", filter=Q(created_at__gte=day_counts_from)))
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        # Every generation starts by counting, under its user's row lock: written out, this costs a fraction of
+        # the CPU the equivalent aggregate queryset spends being compiled.
+        window = [adapt(day_counts_from), user.pk, adapt(month_start), adapt(month_end)]
+        counted = [Generation.Status.SUCCEEDED, Generation.Status.RESERVED, adapt(live)]
+        cursor.execute(USAGE_SQL, [*window, *counted])
+        monthly_used, daily_used = cursor.fetchone()
     premium = user.is_premium(now)
     return Usage(
         plan="premium" if premium else "free",
-        daily_used=totals["day"],
+        daily_used=daily_used,
         daily_limit=settings.PREMIUM_DAILY_CEILING if premium else settings.FREE_DAILY_LIMIT,
-        monthly_used=totals["month"],
+        monthly_used=monthly_used,
         monthly_limit=None if premium else settings.FREE_MONTHLY_LIMIT,
         premium_until=user.premium_until,
         daily_resets_at=day_end,
         monthly_resets_at=month_end,
     )
+
+
+# This month's counted generations of one user, and those since the day's count starts.
+USAGE_SQL = f"""
+    SELECT COUNT(*), COUNT(CASE WHEN created_at >= %s THEN 1 END)
+    FROM {Generation._meta.db_table}
+    WHERE user_id = %s AND created_at >= %s AND created_at < %s
+      AND (status = %s OR (status = %s AND created_at > %s))
+"""  # noqa: S608 - the table name comes from the model, values are parameters
 
 
 def thread_get_for_user(*, user: User, pk: int | str) -> Thread:
@@ -123,4 +138,22 @@ def thread_list_for_user(
 def styles_for_user(*, user: User) -> list[tuple[Style, bool]]:
     """Active styles with whether this user may use them (premium-only styles need premium)."""
     premium = user.is_premium()
-    return [(style, premium or not style.premium_only) for style in Style.objects.filter(is_active=True)]
+    return [(style, premium or not style.premium_only) for style in styles_active()]
+
+
+STYLES_KEY = "styles:active"
+STYLES_CACHE_SECONDS = 3600
+
+
+def styles_active() -> list[Style]:
+    """The active styles in picker order. Every generation looks its style up and only admins change styles, so
+    the list is cached until a style is saved or deleted (generator/apps.py) or for an hour at most."""
+    styles: list[Style] | None = cache.get(STYLES_KEY)
+    if styles is None:
+        styles = list(Style.objects.filter(is_active=True))
+        cache.set(STYLES_KEY, styles, STYLES_CACHE_SECONDS)
+    return styles
+
+
+def style_active(*, slug: str) -> Style | None:
+    return next((style for style in styles_active() if style.slug == slug), None)

@@ -26,7 +26,7 @@ from generator.domain import Article, Numbering, ThreadOptions
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded
 from generator.models import Generation, Style, Thread
-from generator.selectors import Usage, usage_for
+from generator.selectors import Usage, style_active, styles_active, usage_for
 from generator.splitter import mark_tweets, number_tweets, unnumber_tweets
 
 logger = logging.getLogger(__name__)
@@ -58,9 +58,9 @@ def tweet_payload(position: int, text: str) -> dict[str, Any]:
 
 def style_check(*, user: User, slug: str) -> Style | None:
     """The chosen style, if the user may use it. Unknown slugs are bad input; premium styles need premium."""
-    style = Style.objects.filter(slug=slug, is_active=True).first()
+    style = style_active(slug=slug)
     if style is None:
-        if Style.objects.filter(is_active=True).exists():
+        if styles_active():
             raise InputInvalid(f"There is no style called '{slug}'.", code="unknown_style")
         return None
     if style.premium_only and not user.is_premium():
@@ -81,8 +81,8 @@ def generation_reserve(*, user: User, input_kind: str, now: datetime | None = No
     each sees the others' reservations."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        usage = usage_for(user=locked, now=now)
+        _lock_user(user)
+        usage = usage_for(user=user, now=now)
         if usage.monthly_limit is not None and usage.monthly_used >= usage.monthly_limit:
             raise QuotaExceeded(
                 f"You've used all {usage.monthly_limit} free threads this month. "
@@ -99,9 +99,17 @@ def generation_reserve(*, user: User, input_kind: str, now: datetime | None = No
                     "Upgrade for unlimited threads, or come back after midnight UTC."
                 )
             raise QuotaExceeded(message, reason="daily", usage=usage)
-        generation = Generation.objects.create(user=locked, input_kind=input_kind, created_at=now)
+        generation = Generation.objects.create(user=user, input_kind=input_kind, created_at=now)
     counted = replace(usage, daily_used=usage.daily_used + 1, monthly_used=usage.monthly_used + 1)
     return Reservation(generation=generation, usage=counted)
+
+
+def _lock_user(user: User) -> None:
+    """Lock the user's row until the transaction ends. The quota's counts are read after this, so they include
+    every reservation committed before; the plan fields come from the user as this request loaded it."""
+    sql = f"SELECT id FROM {User._meta.db_table} WHERE id = %s"  # noqa: S608 - the model's table name
+    with connection.cursor() as cursor:
+        cursor.execute(sql + (" FOR UPDATE" if connection.features.has_select_for_update else ""), [user.pk])
 
 
 def generation_fail(*, generation: Generation, code: str, now: datetime | None = None) -> None:

@@ -61,3 +61,30 @@ def test_it_falls_back_to_a_plain_summary_when_no_style_is_active() -> None:
 
     assert default_style() == FALLBACK_STYLE
     assert style_spec("story") == FALLBACK_STYLE
+
+
+def test_it_looks_styles_up_without_a_query_once_they_are_cached(django_assert_num_queries) -> None:
+    style_spec("story")
+
+    with django_assert_num_queries(0):
+        assert style_spec("story").slug == "story"
+        assert default_style().slug == "summary"
+
+
+def test_a_style_changed_in_the_admin_applies_at_once() -> None:
+    assert style_spec("qa").name == "Q&A"  # cached from here on
+    qa = Style.objects.get(slug="qa")
+    qa.name = "Questions"
+    qa.save()
+    assert style_spec("qa").name == "Questions"
+
+    qa.is_active = False
+    qa.save()
+    with pytest.raises(Style.DoesNotExist):
+        style_spec("qa")
+
+    Style.objects.create(slug="limerick", name="Limerick", position=1)
+    assert style_spec("limerick").name == "Limerick"
+    Style.objects.get(slug="limerick").delete()
+    with pytest.raises(Style.DoesNotExist):
+        style_spec("limerick")

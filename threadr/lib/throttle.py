@@ -23,8 +23,11 @@ def hit(scope: str, ident: str, *, limit: int, window: int) -> Decision:
     window_start = now - now % window
     key = f"throttle:{scope}:{ident}:{window_start}"
     try:
-        cache.add(key, 0, timeout=window + 1)
-        count = cache.incr(key)
+        try:
+            count = cache.incr(key)  # one round trip for every event but a window's first
+        except ValueError:  # the window's first event: no counter yet
+            cache.add(key, 0, timeout=window + 1)
+            count = cache.incr(key)
     except Exception:  # the cache is down or lost the key: let the request through, and say so once in a while
         logger.warning("throttle %s failed open", scope, exc_info=True)
         return Decision(allowed=True)
