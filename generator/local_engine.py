@@ -10,6 +10,7 @@ labelled news beats...). The same article and options always give the same threa
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import math
 import re
 from collections import Counter
@@ -77,7 +78,9 @@ LONGER_WORDS = ("long", "expand", "more detail", "elaborate")
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _LIST_MARK = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s+")
-_LINK_LIKE = re.compile(r"\S*(?:://|www\.|\.(?:com|org|net|io|html?)\b)\S*", re.IGNORECASE)
+# A link-like word, matched from the word's start only: otherwise a word with no link in it is searched again from
+# each of its letters, which makes a long article's words cost the square of their length.
+_LINK_LIKE = re.compile(r"(?<!\S)\S*(?:://|www\.|\.(?:com|org|net|io|html?)\b)\S*", re.IGNORECASE)
 _STEP_PREFIX = re.compile(r"^(?:step\s+)?\d{1,2}\s*[.):-]\s*", re.IGNORECASE)
 
 
@@ -120,7 +123,11 @@ class Block:
 
 def guess_title(text: str) -> tuple[str, str]:
     """Split pasted text into (title, body) when its first line reads as a title; otherwise ("", text)."""
-    text = splitter.normalize(text)
+    return _split_title(splitter.normalize(text))
+
+
+def _split_title(text: str) -> tuple[str, str]:
+    """`guess_title` for text already normalized, which a long article need not pay for twice."""
     first, _, rest = text.partition("\n\n")
     if not rest or "\n" in first:
         return "", text
@@ -196,7 +203,7 @@ def read_article(article: Article) -> Outline:
     """Parse headings, list items and sentences, and score each sentence."""
     text = splitter.normalize(article.text)
     title = splitter.normalize(article.title)
-    guessed, rest = guess_title(text)
+    guessed, rest = _split_title(text)
     if not title:
         title, text = guessed, rest
     elif guessed and guessed.casefold() == title.casefold():
@@ -297,14 +304,16 @@ def _score(
 def _keywords(text: str, frequencies: dict[str, float]) -> tuple[str, ...]:
     """The two most frequent content words as they are usually written, for hashtags."""
     prose = _LINK_LIKE.sub(" ", text)
-    spellings = Counter(word for word in _WORD.findall(prose) if word.isalpha() and word.isascii())
+    counts = Counter(_WORD.findall(prose))  # counted first, so each distinct word is checked once
+    spellings = {word: count for word, count in counts.items() if word.isalpha() and word.isascii()}
     written = {word.lower() for word in spellings}
-    ranked = sorted(
+    top = heapq.nsmallest(
+        2,
         (word for word in frequencies if len(word) >= 4 and word in written),
         key=lambda word: (-frequencies[word], word),
     )
     keywords = []
-    for word in ranked[:2]:
+    for word in top:
         forms = sorted((form for form in spellings if form.lower() == word), key=lambda form: (-spellings[form], form))
         form = forms[0] if forms else word
         keywords.append(form if not form.islower() else form.capitalize())

@@ -197,6 +197,14 @@ def test_it_adds_hashtags_from_the_article_s_top_keywords() -> None:
     assert "#Dough" in tags
 
 
+def test_it_takes_no_hashtag_from_words_found_only_inside_links() -> None:
+    links = " ".join(f"Kettle notes: https://archive.example.com/{n} and www.archive.org/{n}." for n in range(6))
+    article = Article(text=f"Kettles boil water quickly. {links}")
+    tweets = make_thread(article, hashtags=True, numbering=Numbering.NONE)
+
+    assert re.findall(r"#\w+", tweets[-1]) == ["#Kettle", "#Notes"]
+
+
 def test_it_words_the_closing_line_by_tone() -> None:
     article = load(ARTICLES[3])
     closings = {tone: make_thread(article, tone=tone, numbering=Numbering.NONE)[-1] for tone in Tone}
