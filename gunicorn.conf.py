@@ -1,5 +1,6 @@
 """Gunicorn settings for Threadr: threaded workers so streamed generations hold a thread, not a process."""
 
+import gc
 import json
 import os
 import time
@@ -66,3 +67,11 @@ def child_exit(server, worker):  # type: ignore[no-untyped-def]
     from threadr.lib.metrics import mark_worker_dead
 
     mark_worker_dead(worker.pid)
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Put what start-up loaded (Django, the SDKs, the extractor: hundreds of thousands of objects) out of the
+    garbage collector's reach, so a full collection walks only what came later. Measured in the bench's workers: a
+    full collection's CPU time fell from about 115 ms to 85 ms (median), a pause for every thread of the worker."""
+    gc.collect()
+    gc.freeze()
