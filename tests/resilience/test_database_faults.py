@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def terminate_app_backends() -> int:
-    """From a separate admin connection, kill every backend of the test database except this test's own."""
+    """From a separate admin connection, kill every backend of the test database except this test's own, and wait
+    until each has exited (termination is asynchronous: "between requests" means after it is done)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (own_pid,) = cursor.fetchone()
@@ -38,7 +39,7 @@ def terminate_app_backends() -> int:
     database = connection.settings_dict["NAME"]
     with psycopg.connect(**params, autocommit=True) as admin:
         rows = admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid NOT IN (%s, %s)",
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = %s AND pid NOT IN (%s, %s)",
             (database, own_pid, admin.info.backend_pid),
         ).fetchall()
     return len(rows)
