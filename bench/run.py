@@ -68,19 +68,26 @@ def overhead_rows(server: harness.AppServer, provider_url: str, tokens: list[str
     warm_up(server, tokens)
     rows = []
     for users, burst in ((1, False), (50, False), (50, True)):
-        direct = harness.concurrently(
-            lambda _: harness.provider_direct(provider_url), users=users, per_user=plan.overhead_requests
-        )
-        reference = harness.median([answer.elapsed for answer in direct])
-        answers = harness.concurrently(
-            lambda index: harness.generate_json(server.url, tokens[index]),
-            users=users,
-            per_user=plan.overhead_requests,
-            stagger=0.0 if burst else reference,
-        )
+        answers, reference = generations(server, provider_url, tokens, users, plan.overhead_requests, burst=burst)
         label = f"generation overhead, {users} concurrent" + (" starting at the same instant" if burst else "")
         rows.append(overhead_row(label, answers, reference, target=users == 50 and not burst))
     return rows
+
+
+def generations(
+    server: harness.AppServer, provider_url: str, tokens: list[str], users: int, per_user: int, *, burst: bool
+) -> tuple[list[harness.Answer], float]:
+    """The answers of `users` generating `per_user` times each, and the reference: the provider's own time asked
+    directly at the same concurrency. Users start at their own moments unless `burst`."""
+    direct = harness.concurrently(lambda _: harness.provider_direct(provider_url), users=users, per_user=per_user)
+    reference = harness.median([answer.elapsed for answer in direct])
+    answers = harness.concurrently(
+        lambda index: harness.generate_json(server.url, tokens[index]),
+        users=users,
+        per_user=per_user,
+        stagger=0.0 if burst else reference,
+    )
+    return answers, reference
 
 
 def warm_up(server: harness.AppServer, tokens: list[str]) -> None:
@@ -107,16 +114,9 @@ def overhead_row(label: str, answers: list[harness.Answer], reference: float, *,
 def real_pace_row(server: harness.AppServer, provider_url: str, tokens: list[str], plan: Plan) -> Row:
     """50 users against a provider at a hosted model's pace (REAL_PACE_PROVIDER): fewer generations a second."""
     warm_up(server, tokens)
-    direct = harness.concurrently(lambda _: harness.provider_direct(provider_url), users=50, per_user=1)
-    reference = harness.median([answer.elapsed for answer in direct])
-    answers = harness.concurrently(
-        lambda index: harness.generate_json(server.url, tokens[index]),
-        users=50,
-        per_user=max(1, plan.overhead_requests // 2),
-        stagger=reference,
-    )
-    return overhead_row("generation overhead, 50 concurrent, provider at a hosted model's pace", answers, reference,
-                        target=False)  # fmt: skip
+    answers, reference = generations(server, provider_url, tokens, 50, max(1, plan.overhead_requests // 2), burst=False)
+    label = "generation overhead, 50 concurrent, provider at a hosted model's pace"
+    return overhead_row(label, answers, reference, target=False)
 
 
 def first_tweet_rows(server: harness.AppServer, provider_url: str, tokens: list[str], plan: Plan) -> list[Row]:

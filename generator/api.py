@@ -342,7 +342,7 @@ class ThreadListApi(APIView):
             content = JSONRenderer().render(self.page(request, user).data)
             if seconds:
                 cache.set(key, content, seconds)
-                caches["pages"].set(key, content, seconds)
+                caches["pages"].set(key, content, seconds)  # this worker's copy
         return HttpResponse(content, content_type="application/json")
 
     def page(self, request: Request, user: User) -> Response:

@@ -18,6 +18,7 @@ from generator.engines import ENGINE_NAMES, get_engine, style_spec
 from generator.errors import GenerationError
 from generator.local_engine import guess_title
 from generator.models import Style
+from generator.selectors import styles_active
 from generator.services import tweet_payload
 from generator.splitter import number_tweets
 
@@ -103,7 +104,7 @@ class Command(BaseCommand):
         try:
             return style_spec(slug)
         except Style.DoesNotExist as error:
-            slugs = ", ".join(Style.objects.filter(is_active=True).values_list("slug", flat=True))
+            slugs = ", ".join(style.slug for style in styles_active())
             raise CommandError(f"Unknown style {slug!r}. Choose one of: {slugs}.") from error
 
     def _collect(self, bodies: Iterator[str], engine_name: str, *, quiet: bool) -> list[str]:
