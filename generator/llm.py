@@ -417,10 +417,14 @@ def _deltas(response: httpx2.Response) -> Iterator[tuple[str, str | None]]:
     Failures come out as the SDK's own exceptions, as its `Stream` raises them: an `error` object sent inside the
     stream is an `APIError`, a read that times out is an `APITimeoutError`, a broken connection an
     `APIConnectionError`."""
+    done = False
     try:
         for data in _sse_data(response.iter_lines()):
-            if data.startswith("[DONE]"):
-                return
+            # Whatever follows [DONE] is read and ignored: a body read to its end leaves the connection in the
+            # client's pool for the next request, where one left unread costs a new connection (and TLS).
+            done = done or data.startswith("[DONE]")
+            if done:
+                continue
             try:
                 chunk = json.loads(data)
             except ValueError:

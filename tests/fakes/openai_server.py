@@ -132,6 +132,7 @@ class ReceivedRequest:
     headers: dict[str, str]  # names in lower case
     body: dict[str, Any]
     at: float  # time.monotonic() when the request arrived
+    port: int = 0  # the client's port: requests sent over one kept-alive connection share it
 
     @property
     def messages(self) -> list[dict[str, str]]:
@@ -221,6 +222,7 @@ class _Handler(BaseHTTPRequestHandler):
             {name.lower(): value for name, value in self.headers.items()},
             body,
             time.monotonic(),
+            self.client_address[1],
         )
         self.server.fake.record(request)
 
