@@ -70,8 +70,9 @@ def child_exit(server, worker):  # type: ignore[no-untyped-def]
 
 
 def post_worker_init(worker):  # type: ignore[no-untyped-def]
-    """Put what start-up loaded (Django, the SDKs, the extractor: hundreds of thousands of objects) out of the
-    garbage collector's reach, so a full collection walks only what came later. Measured in the bench's workers: a
-    full collection's CPU time fell from about 115 ms to 85 ms (median), a pause for every thread of the worker."""
+    """Put what start-up loaded (Django, the SDKs, the extractor, the clients `threadr.lib.warm` builds: hundreds
+    of thousands of objects) out of the garbage collector's reach, so a full collection walks only what came
+    later. Measured in the bench's workers: a full collection's CPU time fell from about 115 ms to 85 ms (median),
+    a pause for every thread of the worker."""
     gc.collect()
     gc.freeze()

@@ -23,10 +23,10 @@ import json
 import logging
 import re
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import import_module
 
 import httpx2
 import openai
@@ -36,6 +36,7 @@ from openai.resources.chat.completions import CompletionsWithStreamingResponse
 from generator import splitter
 from generator.domain import MAX_TWEETS, Article, StyleSpec, ThreadOptions
 from generator.errors import ProviderError, ProviderRejected, ProviderTimeout, ProviderUnavailable
+from threadr.lib.alarms import Alarms
 
 logger = logging.getLogger(__name__)
 
@@ -292,6 +293,17 @@ def _completions(api_key: str, base_url: str) -> CompletionsWithStreamingRespons
     return client.chat.completions.with_streaming_response
 
 
+def warm_up() -> None:
+    """Build the shared provider client now, with the HTTP/1.1 machinery its first connection would load. A
+    setting the client refuses is logged, not raised: the site still serves, and generations report it."""
+    import_module("httpcore2._sync.http11")
+    if settings.OPENAI_API_KEY:
+        try:
+            _completions(settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL)
+        except Exception:
+            logger.exception("Could not build the AI provider client; check OPENAI_BASE_URL")
+
+
 class OpenAIEngine:
     """Writes threads through Chat Completions (`stream=True`), honouring the `---` output protocol.
 
@@ -465,23 +477,27 @@ def _sse_data(lines: Iterator[str]) -> Iterator[str]:
         yield "\n".join(data)
 
 
+_DEADLINES = Alarms(name="threadr-provider-deadlines")
+
+
 class _HangUp:
     """Cuts the connection when the whole-call deadline passes. The SDK's read timeout bounds each wait for
     data, not their sum, and closing a response does not wake a read blocked in another thread; shutting the
-    socket down does, so the stream ends at the deadline even while the server trickles or stalls."""
+    socket down does, so the stream ends at the deadline even while the server trickles or stalls. One thread
+    watches the deadlines of every call in the process (`threadr.lib.alarms`)."""
 
     def __init__(self, response: object, *, after: float) -> None:
         self.fired = False
         self._response = response
-        self._timer = threading.Timer(after, self._fire)
-        self._timer.daemon = True
+        self._after = after
+        self._alarm = -1
 
     def __enter__(self) -> _HangUp:
-        self._timer.start()
+        self._alarm = _DEADLINES.schedule(self._after, self._fire)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._timer.cancel()
+        _DEADLINES.cancel(self._alarm)
 
     def _fire(self) -> None:
         self.fired = True
