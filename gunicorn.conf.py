@@ -76,3 +76,9 @@ def post_worker_init(worker):  # type: ignore[no-untyped-def]
     a pause for every thread of the worker."""
     gc.collect()
     gc.freeze()
+    # Collect young objects less often and the oldest generation in smaller steps. Every in-flight generation
+    # keeps objects alive long enough to reach the oldest generation, where they die; by default they pile up
+    # there until one full collection walks them all (30-40 ms, every thread of the worker stopped). In the
+    # bench's 50-user run (3 workers) the overhead's p99 fell from 41-49 ms to 36-47 ms and its worst case from
+    # 72-148 ms to 51-71 ms.
+    gc.set_threshold(2000, 10, 1)

@@ -2,26 +2,64 @@
 
 Run by bench/harness.py: `python bench/fake_provider.py --first-token 0.2 --chunk-delay 0.01 --tweets 6`. It serves
 every chat completion with the same reply, prints its port on one line, and runs until killed.
+
+It also times its own part of each completion: from the request's arrival to the last byte of the reply. The load
+generator puts a marker ("Bench request <hex>") in each article it sends, and `GET /bench/timings` answers
+{marker: seconds}, so a generation's overhead is its time minus the provider's own time for that very request.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fakes.openai_server import FakeOpenAI, FakeReply, _Server
+from tests.fakes.openai_server import FakeOpenAI, FakeReply, _Handler, _Server
 
 TWEET = "Small releases win because every change is easy to review, easy to test and easy to roll back again."
+MARKER = re.compile(r"Bench request ([0-9a-f]+)")
 
 
-class DeepBacklogServer(_Server):
+class TimedHandler(_Handler):
+    server: TimedServer
+    _marker: str | None = None
+
+    def do_POST(self) -> None:
+        started = time.perf_counter()
+        self._marker = None
+        super().do_POST()
+        if self._marker:
+            self.server.timings[self._marker] = time.perf_counter() - started
+
+    def do_GET(self) -> None:
+        if self.path == "/bench/timings":
+            self._json(200, dict(self.server.timings))
+        else:
+            super().do_GET()
+
+    def _record(self, body: dict[str, Any]) -> None:
+        """Note the request's marker instead of keeping the request: hours of load would fill memory."""
+        for message in body.get("messages", []):
+            match = MARKER.search(str(message.get("content", "")))
+            if match:
+                self._marker = match.group(1)
+
+
+class TimedServer(_Server):
     """Hundreds of streams open at once: the accept queue must hold a burst of that size."""
 
     request_queue_size = 1024
+
+    def __init__(self, fake: FakeOpenAI) -> None:
+        super().__init__(fake)
+        self.RequestHandlerClass = TimedHandler
+        self.timings: dict[str, float] = {}
 
 
 def reply(*, first_token: float, chunk_delay: float, tweets: int) -> FakeReply:
@@ -37,8 +75,7 @@ def main() -> None:
     arguments = parser.parse_args()
     fake = FakeOpenAI()
     fake.default = reply(first_token=arguments.first_token, chunk_delay=arguments.chunk_delay, tweets=arguments.tweets)
-    fake.record = lambda request: None  # type: ignore[method-assign] - hours of load would fill memory
-    server = DeepBacklogServer(fake)
+    server = TimedServer(fake)
     print(server.server_address[1], flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     threading.Event().wait()

@@ -232,6 +232,7 @@ class Answer:
     elapsed: float  # seconds until the whole body was read
     first_tweet: float | None = None  # seconds until the first tweet arrived (streams and direct provider calls)
     events: list[str] = field(default_factory=list)
+    marker: str = ""  # the marker in the article sent, which the fake provider files its own time under
 
 
 def connection_to(base_url: str, timeout: float = 120) -> http.client.HTTPConnection:
@@ -288,22 +289,31 @@ def generate_stream(base_url: str, token: str) -> Answer:
         client.close()
 
 
+def marked_article() -> tuple[str, str]:
+    """(marker, article): the article with a marker of its own, for `provider_timings`."""
+    marker = os.urandom(6).hex()
+    return marker, f"{ARTICLE}Bench request {marker}."
+
+
 def generate_json(base_url: str, token: str) -> Answer:
-    answer = request(base_url, "POST", "/api/v1/generations", token=token, body={"text": ARTICLE})
+    marker, article = marked_article()
+    answer = request(base_url, "POST", "/api/v1/generations", token=token, body={"text": article})
     answer.first_tweet = answer.elapsed  # a JSON answer shows its first tweet when the whole thread arrives
+    answer.marker = marker
     return answer
 
 
 def provider_direct(provider_url: str) -> Answer:
     """The reference: the same streamed completion asked of the fake provider directly, no app in between."""
     client = connection_to(provider_url)
-    body = {"model": "fake-model", "stream": True, "messages": [{"role": "user", "content": ARTICLE}]}
+    marker, article = marked_article()
+    body = {"model": "fake-model", "stream": True, "messages": [{"role": "user", "content": article}]}
     started = time.perf_counter()
     try:
         client.request("POST", "/v1/chat/completions", body=json.dumps(body), headers={"Content-Type": "text/json"})
         response = client.getresponse()
         text = ""
-        answer = Answer(response.status, 0.0)
+        answer = Answer(response.status, 0.0, marker=marker)
         for raw in response:
             line = raw.decode().strip()
             if not line.startswith("data: {"):
@@ -314,6 +324,16 @@ def provider_direct(provider_url: str) -> Answer:
                 answer.first_tweet = time.perf_counter() - started
         answer.elapsed = time.perf_counter() - started
         return answer
+    finally:
+        client.close()
+
+
+def provider_timings(provider_url: str) -> dict[str, float]:
+    """The fake provider's own time for each completion it served, by the marker in the article (seconds)."""
+    client = connection_to(provider_url)
+    try:
+        client.request("GET", "/bench/timings")
+        return dict(json.loads(client.getresponse().read()))
     finally:
         client.close()
 
