@@ -128,3 +128,18 @@ def test_last_use_is_written_at_most_once_a_minute(alice):
         alice.premium_until,
         alice.date_joined,
     )
+
+
+def test_the_token_lookup_is_planned_once_per_database_connection(alice, bob):
+    """Every API call starts with the lookup; PostgreSQL keeps it prepared instead of planning it each time."""
+    from django.db import connection
+
+    api = APIClient()
+    for user in (alice, bob, alice):
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=user, name='cli').raw}")
+        assert api.get("/api/v1/usage").status_code == 200
+    assert api_token_authenticate(raw="thr_not-a-real-token") is None
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%accounts_apitoken%"])
+        assert cursor.fetchone() == (1,)
