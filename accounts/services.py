@@ -76,7 +76,8 @@ def _token_row(params: list[Any]) -> tuple[Any, ...] | None:
         connection.validate_thread_sharing()
         bound = psycopg.Cursor(connection.connection)
         wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-        cursor = wrap(bound)  # type: ignore[arg-type] - the stubs name Django's wrapper, Django passes the driver's
+        # The stubs name Django's wrapper as the argument; Django itself passes the driver's cursor.
+        cursor = wrap(bound)  # type: ignore[arg-type]
     else:
         cursor = connection.cursor()
     with cursor:
