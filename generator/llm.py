@@ -457,9 +457,11 @@ def _deltas(response: httpx2.Response) -> Iterator[tuple[str, str | None]]:
             content = delta.get("content") if isinstance(delta, dict) else None
             yield (content if isinstance(content, str) else "", choice.get("finish_reason"))
     except httpx2.TimeoutException as exc:
-        raise openai.APITimeoutError(request=response.request) from exc
+        if not done:  # after [DONE] the reply is whole; a server that then stalls or hangs up loses nothing
+            raise openai.APITimeoutError(request=response.request) from exc
     except httpx2.RequestError as exc:
-        raise openai.APIConnectionError(request=response.request) from exc
+        if not done:
+            raise openai.APIConnectionError(request=response.request) from exc
 
 
 def _sse_data(lines: Iterator[str]) -> Iterator[str]:

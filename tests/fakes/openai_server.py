@@ -78,6 +78,7 @@ class FakeReply:
     hold: tuple[int, threading.Event] | None = None  # wait for the event before sending content chunk `index`
     cut_after: int | None = None  # close the socket after this many content chunks, mid-body
     error_after: int | None = None  # send an `error` event after this many content chunks, then end the stream
+    cut_after_done: bool = False  # close the socket right after `data: [DONE]`, without ending the chunked body
     comments: bool = False  # send an SSE comment line (": keep-alive") before every event, as some servers do
     finish_reason: str = "stop"
 
@@ -271,6 +272,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._event(_chunk(chunk_id, model, delta))
             self._event(_chunk(chunk_id, model, {}, finish_reason=reply.finish_reason))
             self._write(b"data: [DONE]\n\n")
+            if reply.cut_after_done:
+                self._cut()
+                return
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):

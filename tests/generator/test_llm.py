@@ -89,6 +89,14 @@ def test_consecutive_generations_reuse_one_connection_to_the_provider(
     assert len({request.port for request in fake_openai.completions}) == 1
 
 
+def test_a_provider_that_hangs_up_right_after_done_still_gives_the_whole_thread(
+    fake_openai: FakeOpenAI, engine: OpenAIEngine
+) -> None:
+    fake_openai.script(FakeReply(tweets=TWEETS, cut_after_done=True))
+
+    assert generate(engine) == TWEETS
+
+
 def test_it_strips_a_preamble_and_numbering_from_the_reply(fake_openai: FakeOpenAI, engine: OpenAIEngine) -> None:
     numbered = "Here is your thread:\n\n" + "\n---\n".join(f"{n}/3 {tweet}" for n, tweet in enumerate(TWEETS, 1))
     fake_openai.script(FakeReply(text=numbered + "\n---\n"))
