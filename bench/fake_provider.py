@@ -55,10 +55,10 @@ class TimedServer(_Server):
     """Hundreds of streams open at once: the accept queue must hold a burst of that size."""
 
     request_queue_size = 1024
+    handler = TimedHandler
 
     def __init__(self, fake: FakeOpenAI) -> None:
         super().__init__(fake)
-        self.RequestHandlerClass = TimedHandler
         self.timings: dict[str, float] = {}
 
 

@@ -298,9 +298,10 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     request_queue_size = 256  # fifty simultaneous streams connect at once in the resilience tests
+    handler: type[_Handler] = _Handler
 
     def __init__(self, fake: FakeOpenAI) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(("127.0.0.1", 0), self.handler)
         self.fake = fake
 
     def handle_error(self, request: object, client_address: object) -> None:
