@@ -3,6 +3,10 @@
 Run by bench/harness.py: `python bench/fake_provider.py --first-token 0.2 --chunk-delay 0.01 --tweets 6`. It serves
 every chat completion with the same reply, prints its port on one line, and runs until killed.
 
+A real provider is another company's machine, not a process on the app's two cores, so by default this one runs at
+the lowest CPU priority (`--nice 19`): it gets the CPU the app, PostgreSQL and Redis leave. `--nice 0` makes it
+compete with them as an equal, as it did before the fifth session (bench/RESULTS.md compares the two).
+
 It also times its own part of each completion: from the request's arrival to the last byte of the reply. The load
 generator puts a marker ("Bench request <hex>") in each article it sends, and `GET /bench/timings` answers
 {marker: seconds}, so a generation's overhead is its time minus the provider's own time for that very request.
@@ -11,6 +15,7 @@ generator puts a marker ("Bench request <hex>") in each article it sends, and `G
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import threading
@@ -72,7 +77,9 @@ def main() -> None:
     parser.add_argument("--first-token", type=float, default=0.2, help="seconds before the first token")
     parser.add_argument("--chunk-delay", type=float, default=0.01, help="seconds between chunks of 16 characters")
     parser.add_argument("--tweets", type=int, default=6)
+    parser.add_argument("--nice", type=int, default=19, help="CPU priority, added to this process's niceness")
     arguments = parser.parse_args()
+    os.nice(arguments.nice)  # before any thread starts: threads take their niceness from the thread that made them
     fake = FakeOpenAI()
     fake.default = reply(first_token=arguments.first_token, chunk_delay=arguments.chunk_delay, tweets=arguments.tweets)
     server = TimedServer(fake)

@@ -131,8 +131,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def fake_provider(*, first_token: float, chunk_delay: float, tweets: int = 6) -> Iterator[str]:
-    """The fake OpenAI-compatible server in a subprocess; yields its base URL (ending in /v1)."""
+def fake_provider(*, first_token: float, chunk_delay: float, tweets: int = 6, nice: int = 19) -> Iterator[str]:
+    """The fake OpenAI-compatible server in a subprocess; yields its base URL (ending in /v1). It runs at the lowest
+    CPU priority unless `nice` says otherwise: it stands in for another company's machine (bench/fake_provider.py)."""
     process = subprocess.Popen(
         [
             PYTHON,
@@ -143,6 +144,8 @@ def fake_provider(*, first_token: float, chunk_delay: float, tweets: int = 6) ->
             str(chunk_delay),
             "--tweets",
             str(tweets),
+            "--nice",
+            str(nice),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,

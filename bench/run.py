@@ -9,6 +9,7 @@ Each figure has a reference measured in the same run: the provider called direct
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import subprocess
@@ -113,6 +114,15 @@ def overhead_row(label: str, answers: list[harness.Answer], own: dict[str, float
         "p99 < 50 ms" if target else "comparison",
         "pass" if errors == 0 and (not target or p99 < 0.050) else "FAIL",
     )
+
+
+def equal_priority_row(server: harness.AppServer, provider_url: str, tokens: list[str], plan: Plan) -> Row:
+    """The 50-user target's load with the fake provider at the app's CPU priority instead of the lowest: it then
+    takes its share of the two cores from the app, as no real provider does."""
+    warm_up(server, tokens)
+    answers, own = generations(server, provider_url, tokens, 50, plan.overhead_requests, burst=False)
+    return overhead_row("generation overhead, 50 concurrent, provider at the app's CPU priority", answers, own,
+                        target=False)  # fmt: skip
 
 
 def real_pace_row(server: harness.AppServer, provider_url: str, tokens: list[str], plan: Plan) -> Row:
@@ -259,22 +269,26 @@ def main() -> None:
     harness.redis_flush()
     tokens = harness.seed(max(plan.capacity_streams, 50), history_threads=50)["tokens"]
     history_token, generation_tokens = tokens[0], tokens[1:] + tokens[:1]
-    rows: list[Row] = []
+    serve = functools.partial(harness.app_server, workers=WORKERS, threads=THREADS, pool_size=POOL)
     with (
         harness.fake_provider(**FAST_PROVIDER, tweets=TWEETS) as provider_url,
-        harness.app_server(provider_url=provider_url, workers=WORKERS, threads=THREADS, pool_size=POOL) as server,
+        serve(provider_url=provider_url) as server,
     ):
-        rows.append(history_row(server, history_token, plan))  # before generations add threads to the list
-        rows += overhead_rows(server, provider_url, generation_tokens, plan)
-        rows += first_tweet_rows(server, provider_url, generation_tokens, plan)
+        history = history_row(server, history_token, plan)  # before generations add threads to the list
+        overhead = overhead_rows(server, provider_url, generation_tokens, plan)
+        first_tweet = first_tweet_rows(server, provider_url, generation_tokens, plan)
+    with (
+        harness.fake_provider(**FAST_PROVIDER, tweets=TWEETS, nice=0) as provider_url,
+        serve(provider_url=provider_url) as server,
+    ):
+        equal_priority = equal_priority_row(server, provider_url, generation_tokens, plan)
     with (
         harness.fake_provider(**REAL_PACE_PROVIDER, tweets=TWEETS) as provider_url,
-        harness.app_server(
-            provider_url=provider_url, workers=WORKERS, threads=THREADS, pool_size=POOL, HISTORY_CACHE_SECONDS="0"
-        ) as server,
+        serve(provider_url=provider_url, HISTORY_CACHE_SECONDS="0") as server,
     ):
-        rows.insert(1, history_row(server, history_token, plan, cached=False))
-        rows.insert(5, real_pace_row(server, provider_url, generation_tokens, plan))
+        history_uncached = history_row(server, history_token, plan, cached=False)
+        real_pace = real_pace_row(server, provider_url, generation_tokens, plan)
+    rows = [history, history_uncached, *overhead, equal_priority, real_pace, *first_tweet]
     rows.append(capacity_row(generation_tokens, plan))
     rows += library_rows(plan)
     machine["load average at end"] = " ".join(f"{value:.2f}" for value in os.getloadavg())
