@@ -216,31 +216,68 @@ def thread_create_from_generation(
     engine: str,
     first_tweet_ms: int | None,
 ) -> Thread:
-    """Number the tweets and save the thread with its consumed ledger row, in one transaction."""
-    tweets = number_tweets(bodies, data.options.numbering)
+    """Number the tweets and save the thread with its consumed ledger row, atomically."""
     now = timezone.now()
-    with transaction.atomic():
-        thread = Thread(
-            owner=user,
-            title=_title_for(article, bodies),
-            source_url=article.canonical_url or article.url or data.url,
-            source_text=article.text,
-            style=style,
-            options=options_to_dict(data.options),
-            engine=engine,
-        )
-        thread.set_tweets(tweets)
-        thread.save()
-        Generation.objects.filter(pk=generation.pk).update(
-            status=Generation.Status.SUCCEEDED,
-            engine=engine,
-            thread=thread,
-            finished_at=now,
-            duration_ms=_ms(generation.created_at, now),
-            first_tweet_ms=first_tweet_ms,
-        )
+    thread = Thread(
+        owner=user,
+        title=_title_for(article, bodies),
+        source_url=article.canonical_url or article.url or data.url,
+        source_text=article.text,
+        style=style,
+        options=options_to_dict(data.options),
+        engine=engine,
+    )
+    thread.set_tweets(number_tweets(bodies, data.options.numbering))
+    consumed = {
+        "status": Generation.Status.SUCCEEDED,
+        "engine": engine,
+        "finished_at": now,
+        "duration_ms": _ms(generation.created_at, now),
+        "first_tweet_ms": first_tweet_ms,
+    }
+    if connection.vendor == "postgresql":
+        _thread_save_consuming(thread, generation=generation, consumed=consumed)
+    else:
+        with transaction.atomic():
+            thread.save()
+            Generation.objects.filter(pk=generation.pk).update(thread=thread, **consumed)
     generation.status, generation.thread = Generation.Status.SUCCEEDED, thread
     return thread
+
+
+def _thread_save_consuming(thread: Thread, *, generation: Generation, consumed: dict[str, Any]) -> None:
+    """On PostgreSQL, the thread's INSERT, the ledger row's UPDATE and the owner's history version move (what
+    `Thread`'s post_save does) are one statement, atomic on its own: one round trip to the server where a
+    transaction took five (BEGIN, three statements, COMMIT), each a wait for the worker's busy threads. The
+    columns are the model's own, so a new field is saved here too; a new post_save receiver would not run."""
+    columns = [field for field in Thread._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(thread, add=True), connection) for field in columns]
+    ledger = {field.name: field for field in Generation._meta.concrete_fields}
+    changes = [ledger[name].get_db_prep_save(value, connection) for name, value in consumed.items()]
+    with connection.cursor() as cursor:
+        cursor.execute(_thread_save_consuming_sql(tuple(consumed)), [*values, *changes, generation.pk, thread.owner_id])
+        (thread.pk,) = cursor.fetchone()
+    thread._state.adding, thread._state.db = False, connection.alias
+
+
+@functools.cache
+def _thread_save_consuming_sql(consumed: tuple[str, ...]) -> str:
+    quote = connection.ops.quote_name
+    columns = [field.column for field in Thread._meta.concrete_fields if not field.primary_key]
+    thread_table, generation_table = quote(Thread._meta.db_table), quote(Generation._meta.db_table)
+    return f"""
+        WITH thread AS (
+            INSERT INTO {thread_table} ({", ".join(quote(column) for column in columns)})
+            VALUES ({", ".join(["%s"] * len(columns))}) RETURNING id
+        ), consumed AS (
+            UPDATE {generation_table}
+            SET {", ".join(f"{quote(name)} = %s" for name in consumed)}, thread_id = (SELECT id FROM thread)
+            WHERE id = %s
+        ), history AS (
+            UPDATE {quote(User._meta.db_table)} SET history_version = history_version + 1 WHERE id = %s
+        )
+        SELECT id FROM thread
+    """  # noqa: S608 - table and column names come from the models, values are parameters
 
 
 def options_to_dict(options: ThreadOptions) -> dict[str, Any]:

@@ -33,6 +33,30 @@ def test_it_generates_and_saves_a_thread_from_text(alice_api, alice):
     assert Generation.objects.get(user=alice).status == "succeeded"
 
 
+def test_the_saved_thread_and_its_ledger_row_keep_what_the_generation_knew(alice_api, alice):
+    history_version = alice.history_version
+
+    body = alice_api.post(URL, {"text": ARTICLE, "tone": "casual", "hashtags": True}, format="json").json()
+
+    thread = Thread.objects.get(pk=body["id"])
+    assert (thread.owner, thread.engine, thread.style.slug) == (alice, "local", "summary")
+    assert thread.title == body["title"]
+    assert thread.title
+    assert thread.source_text == ARTICLE.strip()
+    assert thread.body_text == "\n\n".join(thread.tweets)
+    assert thread.options["tone"] == "casual"
+    assert thread.options["hashtags"] is True
+    assert thread.created_at
+    assert thread.updated_at
+    generation = Generation.objects.get(user=alice)
+    assert (generation.status, generation.engine, generation.thread) == ("succeeded", "local", thread)
+    assert generation.finished_at >= generation.created_at
+    assert generation.duration_ms is not None
+    assert generation.first_tweet_ms is not None
+    alice.refresh_from_db()
+    assert alice.history_version == history_version + 1  # cached history pages are retired
+
+
 def test_it_streams_status_tweets_and_done_as_server_sent_events(alice_api, alice):
     response = alice_api.post(URL, {"text": ARTICLE}, format="json", HTTP_ACCEPT="text/event-stream")
 

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from accounts.services import api_token_create
 from generator.models import Thread
 from tests.conftest import DEAD_REDIS
+from tests.generator.conftest import ARTICLE
 
 pytestmark = pytest.mark.django_db
 
@@ -296,6 +297,9 @@ def test_a_repeated_history_page_comes_from_the_cache(api, alice):
         pytest.param(lambda api, thread: api.post(f"/api/v1/threads/{thread.pk}/duplicate"), id="duplicate"),
         pytest.param(lambda api, thread: Thread.objects.filter(pk=thread.pk).delete(), id="delete-outside-api"),
         pytest.param(lambda api, thread: make_thread(thread.owner, title="Made elsewhere"), id="create-outside-api"),
+        pytest.param(
+            lambda api, thread: api.post("/api/v1/generations", {"text": ARTICLE}, format="json"), id="generate"
+        ),
     ],
 )
 def test_every_change_to_a_users_threads_shows_in_the_next_history_page(alice_api, alice, change):
