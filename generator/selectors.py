@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -54,17 +55,29 @@ def usage_for(*, user: User, now: datetime | None = None) -> Usage:
     mid-generation stops holding quota once the provider deadline has passed). An admin's "reset today's quota"
     (`quota_reset_at`) starts the day afresh at that moment; the month keeps counting everything."""
     now = now or timezone.now()
-    day_start, day_end, month_start, month_end = quota_windows(now)
+    sql, params = usage_counts_query(user=user, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        monthly_used, daily_used = cursor.fetchone()
+    return usage_from_counts(user=user, now=now, monthly_used=monthly_used, daily_used=daily_used)
+
+
+def usage_counts_query(*, user: User, now: datetime) -> tuple[str, list[Any]]:
+    """The query `usage_for` runs, (monthly used, daily used), for composing into a larger statement.
+
+    Every generation starts by counting, under its user's row lock: written out, this costs a fraction of the CPU
+    the equivalent aggregate queryset spends being compiled."""
+    day_start, _, month_start, month_end = quota_windows(now)
     day_counts_from = max(day_start, user.quota_reset_at) if user.quota_reset_at else day_start
     live = now - timedelta(seconds=settings.GENERATION_STALE_AFTER)
     adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        # Every generation starts by counting, under its user's row lock: written out, this costs a fraction of
-        # the CPU the equivalent aggregate queryset spends being compiled.
-        window = [adapt(day_counts_from), user.pk, adapt(month_start), adapt(month_end)]
-        counted = [Generation.Status.SUCCEEDED, Generation.Status.RESERVED, adapt(live)]
-        cursor.execute(USAGE_SQL, [*window, *counted])
-        monthly_used, daily_used = cursor.fetchone()
+    window = [adapt(day_counts_from), user.pk, adapt(month_start), adapt(month_end)]
+    counted = [Generation.Status.SUCCEEDED, Generation.Status.RESERVED, adapt(live)]
+    return USAGE_SQL, [*window, *counted]
+
+
+def usage_from_counts(*, user: User, now: datetime, monthly_used: int, daily_used: int) -> Usage:
+    _, day_end, _, month_end = quota_windows(now)
     premium = user.is_premium(now)
     return Usage(
         plan="premium" if premium else "free",

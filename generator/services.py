@@ -26,7 +26,7 @@ from generator.domain import Article, Numbering, ThreadOptions
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded
 from generator.models import Generation, Style, Thread
-from generator.selectors import Usage, style_active, styles_active, usage_for
+from generator.selectors import Usage, style_active, styles_active, usage_counts_query, usage_for, usage_from_counts
 from generator.splitter import mark_tweets, number_tweets, unnumber_tweets
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,8 @@ def generation_reserve(*, user: User, input_kind: str, now: datetime | None = No
     now = now or timezone.now()
     with transaction.atomic():
         _lock_user(user)
-        usage = usage_for(user=user, now=now)
+        generation = Generation(user=user, input_kind=input_kind, created_at=now)
+        usage = _usage_saving(generation, now=now)  # a refusal below rolls the row back
         if usage.monthly_limit is not None and usage.monthly_used >= usage.monthly_limit:
             raise QuotaExceeded(
                 f"You've used all {usage.monthly_limit} free threads this month. "
@@ -99,9 +100,30 @@ def generation_reserve(*, user: User, input_kind: str, now: datetime | None = No
                     "Upgrade for unlimited threads, or come back after midnight UTC."
                 )
             raise QuotaExceeded(message, reason="daily", usage=usage)
-        generation = Generation.objects.create(user=user, input_kind=input_kind, created_at=now)
     counted = replace(usage, daily_used=usage.daily_used + 1, monthly_used=usage.monthly_used + 1)
     return Reservation(generation=generation, usage=counted)
+
+
+def _usage_saving(generation: Generation, *, now: datetime) -> Usage:
+    """The user's usage before this generation, with the generation's row saved. On PostgreSQL the count and the
+    INSERT are one statement (the count does not see the row it inserts): one round trip fewer for every
+    generation."""
+    user = generation.user
+    if connection.vendor != "postgresql":
+        usage = usage_for(user=user, now=now)
+        generation.save()
+        return usage
+    count_sql, count_params = usage_counts_query(user=user, now=now)
+    insert_sql, insert_params = _insert(generation)
+    sql = f"""
+        WITH created AS ({insert_sql})
+        SELECT counts.*, (SELECT id FROM created) FROM ({count_sql}) AS counts
+    """  # noqa: S608 - both queries are written out above, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*insert_params, *count_params])
+        monthly_used, daily_used, pk = cursor.fetchone()
+    _inserted(generation, pk)
+    return usage_from_counts(user=user, now=now, monthly_used=monthly_used, daily_used=daily_used)
 
 
 def _lock_user(user: User) -> None:
@@ -248,36 +270,49 @@ def thread_create_from_generation(
 def _thread_save_consuming(thread: Thread, *, generation: Generation, consumed: dict[str, Any]) -> None:
     """On PostgreSQL, the thread's INSERT, the ledger row's UPDATE and the owner's history version move (what
     `Thread`'s post_save does) are one statement, atomic on its own: one round trip to the server where a
-    transaction took five (BEGIN, three statements, COMMIT), each a wait for the worker's busy threads. The
-    columns are the model's own, so a new field is saved here too; a new post_save receiver would not run."""
-    columns = [field for field in Thread._meta.concrete_fields if not field.primary_key]
-    values = [field.get_db_prep_save(field.pre_save(thread, add=True), connection) for field in columns]
+    transaction took five (BEGIN, three statements, COMMIT), each a wait for the worker's busy threads. A new
+    post_save receiver would not run here."""
+    insert_sql, insert_params = _insert(thread)
     ledger = {field.name: field for field in Generation._meta.concrete_fields}
     changes = [ledger[name].get_db_prep_save(value, connection) for name, value in consumed.items()]
-    with connection.cursor() as cursor:
-        cursor.execute(_thread_save_consuming_sql(tuple(consumed)), [*values, *changes, generation.pk, thread.owner_id])
-        (thread.pk,) = cursor.fetchone()
-    thread._state.adding, thread._state.db = False, connection.alias
-
-
-@functools.cache
-def _thread_save_consuming_sql(consumed: tuple[str, ...]) -> str:
     quote = connection.ops.quote_name
-    columns = [field.column for field in Thread._meta.concrete_fields if not field.primary_key]
-    thread_table, generation_table = quote(Thread._meta.db_table), quote(Generation._meta.db_table)
-    return f"""
-        WITH thread AS (
-            INSERT INTO {thread_table} ({", ".join(quote(column) for column in columns)})
-            VALUES ({", ".join(["%s"] * len(columns))}) RETURNING id
-        ), consumed AS (
-            UPDATE {generation_table}
-            SET {", ".join(f"{quote(name)} = %s" for name in consumed)}, thread_id = (SELECT id FROM thread)
+    sql = f"""
+        WITH thread AS ({insert_sql}), consumed AS (
+            UPDATE {quote(Generation._meta.db_table)}
+            SET {", ".join(f"{quote(ledger[name].column)} = %s" for name in consumed)},
+                thread_id = (SELECT id FROM thread)
             WHERE id = %s
         ), history AS (
             UPDATE {quote(User._meta.db_table)} SET history_version = history_version + 1 WHERE id = %s
         )
         SELECT id FROM thread
     """  # noqa: S608 - table and column names come from the models, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*insert_params, *changes, generation.pk, thread.owner_id])
+        (pk,) = cursor.fetchone()
+    _inserted(thread, pk)
+
+
+def _insert(instance: Thread | Generation) -> tuple[str, list[Any]]:
+    """`INSERT ... RETURNING id` for a new instance's row, to compose into a larger statement: every column of the
+    model (a new field is saved too), each value prepared as `save()` prepares it."""
+    fields = [field for field in type(instance)._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields]
+    return _insert_sql(type(instance)), values
+
+
+@functools.cache
+def _insert_sql(model: type[Thread] | type[Generation]) -> str:
+    quote = connection.ops.quote_name
+    columns = [quote(field.column) for field in model._meta.concrete_fields if not field.primary_key]
+    placeholders = ", ".join(["%s"] * len(columns))
+    table = quote(model._meta.db_table)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) RETURNING id"  # noqa: S608
+
+
+def _inserted(instance: Thread | Generation, pk: int) -> None:
+    instance.pk = pk
+    instance._state.adding, instance._state.db = False, connection.alias
 
 
 def options_to_dict(options: ThreadOptions) -> dict[str, Any]:

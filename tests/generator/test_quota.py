@@ -36,6 +36,15 @@ def test_it_allows_five_free_generations_a_day_then_refuses_the_sixth(alice):
     assert refused.value.status == 402
     assert "5 free threads today" in refused.value.message
     assert usage_for(user=alice, now=NOON).daily_left == 0
+    assert Generation.objects.filter(user=alice).count() == 5  # the refused one left no ledger row
+
+
+def test_a_reservation_is_saved_with_what_it_was_made_for(alice):
+    reservation = generation_reserve(user=alice, input_kind="url", now=NOON)
+
+    saved = Generation.objects.get(pk=reservation.generation.pk)
+    assert (saved.user, saved.input_kind, saved.status, saved.created_at) == (alice, "url", "reserved", NOON)
+    assert not reservation.generation._state.adding
 
 
 def test_the_daily_quota_resets_at_utc_midnight(alice):
