@@ -261,17 +261,16 @@ class GenerationCreateApi(APIView):
         raise AssertionError("generation_events ends with done or error")
 
     def throttle(self, request: Request, user: User) -> None:
-        checks = (
-            ("generate-user", str(user.pk), settings.GENERATION_RATE_PER_USER),
-            ("generate-ip", client_ip(request), settings.GENERATION_RATE_PER_IP),
+        limits = (
+            throttle.Limit("generate-user", str(user.pk), settings.GENERATION_RATE_PER_USER),
+            throttle.Limit("generate-ip", client_ip(request), settings.GENERATION_RATE_PER_IP),
         )
-        for scope, ident, limit in checks:
-            decision = throttle.hit(scope, ident, limit=limit, window=60)
-            if not decision.allowed:
-                raise Throttled(
-                    wait=decision.retry_after,
-                    detail=f"Too many threads at once. Try again in {decision.retry_after} seconds.",
-                )
+        decision = throttle.hit_all(limits, window=60)
+        if not decision.allowed:
+            raise Throttled(
+                wait=decision.retry_after,
+                detail=f"Too many threads at once. Try again in {decision.retry_after} seconds.",
+            )
 
 
 def stream_until_saved(events: Iterator[services.Event]) -> Iterator[bytes]:

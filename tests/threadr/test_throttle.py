@@ -33,3 +33,16 @@ def test_its_counter_expires_with_its_window() -> None:
     (key,) = cache.keys("throttle:test:alice:*")  # type: ignore[attr-defined]
     assert cache.get(key) == 2
     assert 0 < cache.ttl(key) <= 61  # type: ignore[attr-defined]
+
+
+def test_several_limits_count_together_and_any_one_past_its_limit_refuses() -> None:
+    limits = [throttle.Limit("user", "alice", 2), throttle.Limit("ip", "203.0.113.9", 5)]
+
+    decisions = [throttle.hit_all(limits, window=60) for _ in range(3)]
+
+    assert [decision.allowed for decision in decisions] == [True, True, False]
+    assert decisions[2].retry_after == 30
+    for pattern in ("throttle:user:alice:*", "throttle:ip:203.0.113.9:*"):
+        (key,) = cache.keys(pattern)  # type: ignore[attr-defined]
+        assert cache.get(key) == 3
+        assert 0 < cache.ttl(key) <= 61  # type: ignore[attr-defined]
