@@ -186,6 +186,9 @@ class FakeOpenAI:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Each event leaves at once, as a streaming server sends it. With Nagle's algorithm on, a small write waited
+    # for the client's (delayed) acknowledgement of the one before: up to 40 ms that no provider's timer saw.
+    disable_nagle_algorithm = True
     server: _Server
     _comments = False
 
