@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from accounts.models import User
@@ -114,13 +115,12 @@ def _usage_saving(generation: Generation, *, now: datetime) -> Usage:
         generation.save()
         return usage
     count_sql, count_params = usage_counts_query(user=user, now=now)
-    insert_sql, insert_params = _insert(generation)
     sql = f"""
-        WITH created AS ({insert_sql})
+        WITH created AS ({_insert_sql(Generation)})
         SELECT counts.*, (SELECT id FROM created) FROM ({count_sql}) AS counts
-    """  # noqa: S608 - both queries are written out above, values are parameters
+    """  # noqa: S608 - `_insert_sql` and `usage_counts_query` write them out; values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*insert_params, *count_params])
+        cursor.execute(sql, [*_insert_values(generation), *count_params])
         monthly_used, daily_used, pk = cursor.fetchone()
     _inserted(generation, pk)
     return usage_from_counts(user=user, now=now, monthly_used=monthly_used, daily_used=daily_used)
@@ -272,12 +272,23 @@ def _thread_save_consuming(thread: Thread, *, generation: Generation, consumed: 
     `Thread`'s post_save does) are one statement, atomic on its own: one round trip to the server where a
     transaction took five (BEGIN, three statements, COMMIT), each a wait for the worker's busy threads. A new
     post_save receiver would not run here."""
-    insert_sql, insert_params = _insert(thread)
-    ledger = {field.name: field for field in Generation._meta.concrete_fields}
+    ledger = {field.name: field for field in _columns(Generation)}
     changes = [ledger[name].get_db_prep_save(value, connection) for name, value in consumed.items()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _thread_save_consuming_sql(tuple(consumed)),
+            [*_insert_values(thread), *changes, generation.pk, thread.owner_id],
+        )
+        (pk,) = cursor.fetchone()
+    _inserted(thread, pk)
+
+
+@functools.cache
+def _thread_save_consuming_sql(consumed: tuple[str, ...]) -> str:
     quote = connection.ops.quote_name
-    sql = f"""
-        WITH thread AS ({insert_sql}), consumed AS (
+    ledger = {field.name: field for field in _columns(Generation)}
+    return f"""
+        WITH thread AS ({_insert_sql(Thread)}), consumed AS (
             UPDATE {quote(Generation._meta.db_table)}
             SET {", ".join(f"{quote(ledger[name].column)} = %s" for name in consumed)},
                 thread_id = (SELECT id FROM thread)
@@ -287,27 +298,27 @@ def _thread_save_consuming(thread: Thread, *, generation: Generation, consumed: 
         )
         SELECT id FROM thread
     """  # noqa: S608 - table and column names come from the models, values are parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*insert_params, *changes, generation.pk, thread.owner_id])
-        (pk,) = cursor.fetchone()
-    _inserted(thread, pk)
 
 
-def _insert(instance: Thread | Generation) -> tuple[str, list[Any]]:
-    """`INSERT ... RETURNING id` for a new instance's row, to compose into a larger statement: every column of the
-    model (a new field is saved too), each value prepared as `save()` prepares it."""
-    fields = [field for field in type(instance)._meta.concrete_fields if not field.primary_key]
-    values = [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields]
-    return _insert_sql(type(instance)), values
+@functools.cache
+def _columns(model: type[Thread] | type[Generation]) -> tuple[Field[Any, Any], ...]:
+    """The model's columns but its id: every one is written on insert, so a new field is saved here too."""
+    return tuple(field for field in model._meta.concrete_fields if not field.primary_key)
 
 
 @functools.cache
 def _insert_sql(model: type[Thread] | type[Generation]) -> str:
+    """`INSERT ... RETURNING id` of one row of the model, to compose into a larger statement."""
     quote = connection.ops.quote_name
-    columns = [quote(field.column) for field in model._meta.concrete_fields if not field.primary_key]
-    placeholders = ", ".join(["%s"] * len(columns))
-    table = quote(model._meta.db_table)
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) RETURNING id"  # noqa: S608
+    columns = ", ".join(quote(field.column) for field in _columns(model))
+    placeholders = ", ".join(["%s"] * len(_columns(model)))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders}) RETURNING id"  # noqa: S608
+
+
+def _insert_values(instance: Thread | Generation) -> list[Any]:
+    """The parameters of `_insert_sql` for a new instance, each prepared as `save()` prepares it."""
+    fields = _columns(type(instance))
+    return [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields]
 
 
 def _inserted(instance: Thread | Generation, pk: int) -> None:
