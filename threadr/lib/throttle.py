@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.cache import cache, caches
+from django.core.cache import BaseCache, caches
 
 from threadr.lib.cache import RedisCache
 
@@ -40,7 +40,7 @@ def hit_all(limits: Sequence[Limit], *, window: int) -> Decision:
     keys = [f"throttle:{item.scope}:{item.ident}:{window_start}" for item in limits]
     store = caches["default"]
     try:
-        counts = _count_on_redis(store, keys, window) if isinstance(store, RedisCache) else _count(keys, window)
+        counts = _count_on_redis(store, keys, window) if isinstance(store, RedisCache) else _count(store, keys, window)
     except Exception:  # the cache is down or lost a key: let the request through, and say so once in a while
         logger.warning("throttle %s failed open", ", ".join(item.scope for item in limits), exc_info=True)
         return Decision(allowed=True)
@@ -59,14 +59,14 @@ def _count_on_redis(store: RedisCache, keys: list[str], window: int) -> list[int
     return [int(count) for count in pipeline.execute()[1::2]]
 
 
-def _count(keys: list[str], window: int) -> list[int | None]:
+def _count(store: BaseCache, keys: list[str], window: int) -> list[int | None]:
     """The same counters on any other cache (the local-memory one `make run` uses). None: the cache swallowed an
     error, so nothing is known."""
     counts: list[int | None] = []
     for key in keys:
         try:
-            counts.append(cache.incr(key))  # one call for every event but a window's first
+            counts.append(store.incr(key))  # one call for every event but a window's first
         except ValueError:  # the window's first event: no counter yet
-            cache.add(key, 0, timeout=window + 1)
-            counts.append(cache.incr(key))
+            store.add(key, 0, timeout=window + 1)
+            counts.append(store.incr(key))
     return counts
