@@ -9,7 +9,7 @@ Each figure has a reference measured in the same run: the provider called direct
 from __future__ import annotations
 
 import argparse
-import functools
+import contextlib
 import json
 import os
 import subprocess
@@ -59,6 +59,11 @@ class Row:
     ratio: str
     target: str
     verdict: str
+
+
+def app_server(*, provider_url: str, **settings: str) -> contextlib.AbstractContextManager[harness.AppServer]:
+    """The app as the bench runs it (WORKERS x THREADS, POOL connections per worker) on the given provider."""
+    return harness.app_server(provider_url=provider_url, workers=WORKERS, threads=THREADS, pool_size=POOL, **settings)
 
 
 def ms(value: float) -> str:
@@ -116,21 +121,13 @@ def overhead_row(label: str, answers: list[harness.Answer], own: dict[str, float
     )
 
 
-def equal_priority_row(server: harness.AppServer, provider_url: str, tokens: list[str], plan: Plan) -> Row:
-    """The 50-user target's load with the fake provider at the app's CPU priority instead of the lowest: it then
-    takes its share of the two cores from the app, as no real provider does."""
+def fifty_users_row(
+    server: harness.AppServer, provider_url: str, tokens: list[str], *, label: str, per_user: int
+) -> Row:
+    """A comparison row: 50 users at their own moments, as in the target's row, on another server set-up."""
     warm_up(server, tokens)
-    answers, own = generations(server, provider_url, tokens, 50, plan.overhead_requests, burst=False)
-    return overhead_row("generation overhead, 50 concurrent, provider at the app's CPU priority", answers, own,
-                        target=False)  # fmt: skip
-
-
-def real_pace_row(server: harness.AppServer, provider_url: str, tokens: list[str], plan: Plan) -> Row:
-    """50 users against a provider at a hosted model's pace (REAL_PACE_PROVIDER): fewer generations a second."""
-    warm_up(server, tokens)
-    answers, own = generations(server, provider_url, tokens, 50, max(1, plan.overhead_requests // 2), burst=False)
-    label = "generation overhead, 50 concurrent, provider at a hosted model's pace"
-    return overhead_row(label, answers, own, target=False)
+    answers, own = generations(server, provider_url, tokens, 50, per_user, burst=False)
+    return overhead_row(f"generation overhead, 50 concurrent, {label}", answers, own, target=False)
 
 
 def first_tweet_rows(server: harness.AppServer, provider_url: str, tokens: list[str], plan: Plan) -> list[Row]:
@@ -166,7 +163,7 @@ def capacity_row(tokens: list[str], plan: Plan) -> Row:
     chunk_delay = (seconds - 1.0) / (characters / 16)
     with (
         harness.fake_provider(first_token=1.0, chunk_delay=chunk_delay, tweets=TWEETS) as provider_url,
-        harness.app_server(provider_url=provider_url, workers=WORKERS, threads=THREADS, pool_size=POOL) as server,
+        app_server(provider_url=provider_url) as server,
     ):
         peak = [0]
         done = threading.Event()
@@ -269,25 +266,39 @@ def main() -> None:
     harness.redis_flush()
     tokens = harness.seed(max(plan.capacity_streams, 50), history_threads=50)["tokens"]
     history_token, generation_tokens = tokens[0], tokens[1:] + tokens[:1]
-    serve = functools.partial(harness.app_server, workers=WORKERS, threads=THREADS, pool_size=POOL)
     with (
         harness.fake_provider(**FAST_PROVIDER, tweets=TWEETS) as provider_url,
-        serve(provider_url=provider_url) as server,
+        app_server(provider_url=provider_url) as server,
     ):
         history = history_row(server, history_token, plan)  # before generations add threads to the list
         overhead = overhead_rows(server, provider_url, generation_tokens, plan)
         first_tweet = first_tweet_rows(server, provider_url, generation_tokens, plan)
     with (
         harness.fake_provider(**FAST_PROVIDER, tweets=TWEETS, nice=0) as provider_url,
-        serve(provider_url=provider_url) as server,
+        app_server(provider_url=provider_url) as server,
     ):
-        equal_priority = equal_priority_row(server, provider_url, generation_tokens, plan)
+        # The fake provider at the app's CPU priority instead of the lowest: it then takes its share of the two
+        # cores from the app, as no real provider does.
+        equal_priority = fifty_users_row(
+            server,
+            provider_url,
+            generation_tokens,
+            label="provider at the app's CPU priority",
+            per_user=plan.overhead_requests,
+        )
     with (
         harness.fake_provider(**REAL_PACE_PROVIDER, tweets=TWEETS) as provider_url,
-        serve(provider_url=provider_url, HISTORY_CACHE_SECONDS="0") as server,
+        app_server(provider_url=provider_url, HISTORY_CACHE_SECONDS="0") as server,
     ):
         history_uncached = history_row(server, history_token, plan, cached=False)
-        real_pace = real_pace_row(server, provider_url, generation_tokens, plan)
+        # A provider at a hosted model's pace (REAL_PACE_PROVIDER): fewer generations a second.
+        real_pace = fifty_users_row(
+            server,
+            provider_url,
+            generation_tokens,
+            label="provider at a hosted model's pace",
+            per_user=max(1, plan.overhead_requests // 2),
+        )
     rows = [history, history_uncached, *overhead, equal_priority, real_pace, *first_tweet]
     rows.append(capacity_row(generation_tokens, plan))
     rows += library_rows(plan)
