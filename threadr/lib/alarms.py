@@ -40,9 +40,7 @@ class Alarms:
             key = next(self._keys)
             self._actions[key] = action
             heapq.heappush(self._queue, (time.monotonic() + delay, key))
-            if len(self._queue) > 2 * len(self._actions) + 64:  # mostly cancelled alarms: drop them
-                self._queue = [entry for entry in self._queue if entry[1] in self._actions]
-                heapq.heapify(self._queue)
+            self._drop_cancelled()
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
@@ -54,6 +52,14 @@ class Alarms:
         """The alarm will not fire (nothing happens if it already has)."""
         with self._wake:
             self._actions.pop(key, None)
+            self._drop_cancelled()
+
+    def _drop_cancelled(self) -> None:
+        """Rebuild the queue without cancelled alarms once they make up most of it (the lock held), so it holds at
+        most 64 more entries than twice the alarms still set."""
+        if len(self._queue) > 2 * len(self._actions) + 64:
+            self._queue = [entry for entry in self._queue if entry[1] in self._actions]
+            heapq.heapify(self._queue)
 
     @property
     def pending(self) -> int:
