@@ -10,8 +10,8 @@ import yaml
 
 from generator import xtext, xtext_data, xtext_tables
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CONFORMANCE = REPO_ROOT.parent / "shared" / "fixtures" / "twitter-text" / "validate.yml"
+# X's conformance data (Apache-2.0, see NOTICE beside it).
+CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "twitter-text" / "validate.yml"
 SECTIONS = ("WeightedTweetsWithDiscountedEmojiCounterTest", "UnicodeDirectionalMarkerCounterTest")
 
 
