@@ -18,8 +18,8 @@ worker_connections = threads
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "180"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle a worker now and then, as a guard against slow leaks. Starting one costs about a second of CPU (Django and
-# the SDKs load), so the count is high: at 2,000 a busy host restarted a worker every few seconds.
+# Recycle a worker now and then, as a guard against slow leaks. Starting one loads Django and the SDKs again, so the
+# count is high enough that a busy host does not spend its time restarting workers (bench/RESULTS.md).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 10
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - heartbeat file, not data
@@ -70,15 +70,11 @@ def child_exit(server, worker):  # type: ignore[no-untyped-def]
 
 
 def post_worker_init(worker):  # type: ignore[no-untyped-def]
-    """Put what start-up loaded (Django, the SDKs, the extractor, the clients `threadr.lib.warm` builds: hundreds
-    of thousands of objects) out of the garbage collector's reach, so a full collection walks only what came
-    later. Measured in the bench's workers: a full collection's CPU time fell from about 115 ms to 85 ms (median),
-    a pause for every thread of the worker."""
+    """Put what start-up loaded (Django, the SDKs, the extractor, the warmed clients) out of the garbage
+    collector's reach, so a full collection, which pauses every thread of the worker, walks only what came later."""
     gc.collect()
     gc.freeze()
-    # Collect young objects less often and the oldest generation in smaller steps. Every in-flight generation
-    # keeps objects alive long enough to reach the oldest generation, where they die; by default they pile up
-    # there until one full collection walks them all (30-40 ms, every thread of the worker stopped). In the
-    # bench's 50-user run (3 workers) the overhead's p99 fell from 41-49 ms to 36-47 ms and its worst case from
-    # 72-148 ms to 51-71 ms.
+    # Collect young objects less often and the oldest generation in smaller steps: every in-flight generation keeps
+    # objects alive long enough to reach the oldest generation, and one full collection of them all pauses every
+    # open stream of the worker at once (bench/RESULTS.md has the figures).
     gc.set_threshold(2000, 10, 1)
