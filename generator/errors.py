@@ -1,11 +1,20 @@
-"""The generator's own exceptions. Each carries a stable code, a message a person can act on, and an HTTP status
-the API's exception handler uses. Vendor modules translate SDK errors into these; nothing above them sees a
-vendor exception."""
+"""The generator's own exceptions. Each is a `ThreadrError`: a stable code, a message a person can act on, and an
+HTTP status the API's exception handler uses. Vendor modules translate SDK errors into these; nothing above them
+sees a vendor exception."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 
-class GenerationError(Exception):
+from threadr.lib.errors import ThreadrError
+
+if TYPE_CHECKING:
+    from generator.selectors import Usage
+
+
+class GenerationError(ThreadrError):
+    """`retryable` says whether the same request may succeed later (the provider was busy, not the input wrong)."""
+
     code = "generation_failed"
     status = 500
     retryable = False
@@ -13,14 +22,9 @@ class GenerationError(Exception):
     def __init__(
         self, message: str, *, code: str | None = None, retryable: bool | None = None, status: int | None = None
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
+        super().__init__(message, code=code, status=status)
         if retryable is not None:
             self.retryable = retryable
-        if status is not None:
-            self.status = status
 
 
 class ImportFailed(GenerationError):
@@ -68,10 +72,13 @@ class QuotaExceeded(GenerationError):
     code = "quota_exceeded"
     status = 402
 
-    def __init__(self, message: str, *, reason: str, usage: object) -> None:
+    def __init__(self, message: str, *, reason: str, usage: Usage) -> None:
         super().__init__(message)
         self.reason = reason  # "daily" or "monthly"
         self.usage = usage
+
+    def details(self) -> dict[str, Any]:
+        return {"reason": self.reason, "usage": self.usage.as_dict()}
 
 
 class PremiumStyleRequired(GenerationError):

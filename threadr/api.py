@@ -11,7 +11,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from generator.errors import GenerationError, QuotaExceeded
+from threadr.lib.errors import ThreadrError
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +33,8 @@ def error_response(code: str, message: str, http_status: int, **extra: Any) -> R
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    if isinstance(exc, QuotaExceeded):
-        usage = exc.usage.as_dict() if hasattr(exc.usage, "as_dict") else {}
-        return error_response(exc.code, exc.message, exc.status, reason=exc.reason, usage=usage)
-    if isinstance(exc, GenerationError):
-        return error_response(exc.code, exc.message, exc.status)
+    if isinstance(exc, ThreadrError):
+        return error_response(exc.code, exc.message, exc.status, **exc.details())
     if isinstance(exc, Http404):
         return error_response("not_found", "Not found.", status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
