@@ -46,8 +46,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, exceptions.APIException):
         code = next((name for kind, name in DRF_CODES.items() if isinstance(exc, kind)), "error")
         response = error_response(code, _message(exc.detail), exc.status_code)
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            response["Retry-After"] = str(int(exc.wait))
+        wait = getattr(exc, "wait", None)  # set by Throttled (DRF reads it the same way); its stubs omit it
+        if wait is not None:
+            response["Retry-After"] = str(int(wait))
         auth_header = getattr(exc, "auth_header", None)
         if auth_header:
             response["WWW-Authenticate"] = auth_header
