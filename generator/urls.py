@@ -1,6 +1,7 @@
 from django.urls import path
 
-from generator import api, views
+from generator import views
+from generator.api import account, generations, threads
 
 urlpatterns = [
     path("", views.app_page, name="app"),
@@ -13,16 +14,16 @@ shared_urlpatterns = [
 ]
 
 api_urlpatterns = [
-    path("generations", api.GenerationCreateApi.as_view(), name="api-generations"),
-    path("threads", api.ThreadListApi.as_view(), name="api-threads"),
-    path("threads/<int:pk>", api.ThreadDetailApi.as_view(), name="api-thread"),
-    path("threads/<int:pk>/duplicate", api.ThreadDuplicateApi.as_view(), name="api-thread-duplicate"),
+    path("generations", generations.GenerationCreateApi.as_view(), name="api-generations"),
+    path("threads", threads.ThreadListApi.as_view(), name="api-threads"),
+    path("threads/<int:pk>", threads.ThreadDetailApi.as_view(), name="api-thread"),
+    path("threads/<int:pk>/duplicate", threads.ThreadDuplicateApi.as_view(), name="api-thread-duplicate"),
     path(
         "threads/<int:pk>/tweets/<int:position>/regenerate",
-        api.TweetRegenerateApi.as_view(),
+        threads.TweetRegenerateApi.as_view(),
         name="api-tweet-regenerate",
     ),
-    path("threads/<int:pk>/export", api.ThreadExportApi.as_view(), name="api-thread-export"),
-    path("usage", api.UsageApi.as_view(), name="api-usage"),
-    path("styles", api.StyleListApi.as_view(), name="api-styles"),
+    path("threads/<int:pk>/export", threads.ThreadExportApi.as_view(), name="api-thread-export"),
+    path("usage", account.UsageApi.as_view(), name="api-usage"),
+    path("styles", account.StyleListApi.as_view(), name="api-styles"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import User
 from billing.selectors import plans_on_sale
-from generator.api import ThreadOutput
+from generator.api.outputs import ThreadOutput
 from generator.domain import MAX_TWEETS, Numbering, Tone
 from generator.selectors import (
     styles_for_user,

@@ -1,0 +1,66 @@
+"""What the signed-in account may do: its quota (`/usage`) and the styles it may pick (`/styles`)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from generator.selectors import styles_for_user, usage_for
+
+
+class UsageApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Usage",
+            {
+                "plan": serializers.CharField(),
+                "daily_used": serializers.IntegerField(),
+                "daily_limit": serializers.IntegerField(),
+                "daily_left": serializers.IntegerField(),
+                "monthly_used": serializers.IntegerField(),
+                "monthly_limit": serializers.IntegerField(allow_null=True),
+                "premium_until": serializers.DateTimeField(allow_null=True),
+                "daily_resets_at": serializers.DateTimeField(),
+                "monthly_resets_at": serializers.DateTimeField(),
+            },
+        )
+    )
+    def get(self, request: Request) -> Response:
+        return Response(usage_for(user=request.user).as_dict())  # type: ignore[arg-type]
+
+
+class StyleListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Style",
+            {
+                "slug": serializers.CharField(),
+                "name": serializers.CharField(),
+                "description": serializers.CharField(),
+                "premium_only": serializers.BooleanField(),
+                "available": serializers.BooleanField(),
+            },
+            many=True,
+        )
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {
+                    "slug": style.slug,
+                    "name": style.name,
+                    "description": style.description,
+                    "premium_only": style.premium_only,
+                    "available": available,
+                }
+                for style, available in styles_for_user(user=request.user)  # type: ignore[arg-type]
+            ]
+        )

@@ -1,0 +1,175 @@
+"""`POST /api/v1/generations`: generate a thread and answer with JSON, or stream it as Server-Sent Events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpResponseBase, StreamingHttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from accounts.services import user_email_verified
+from generator import services
+from generator.api.outputs import ThreadOutput
+from generator.domain import MAX_TWEETS, Numbering, ThreadOptions, Tone
+from generator.errors import GenerationError
+from threadr.lib import throttle
+from threadr.lib.client_ip import client_ip
+
+
+class EventStreamRenderer(BaseRenderer):
+    """Lets clients ask for `text/event-stream`. Errors raised before the stream starts (402, 429...) are
+    rendered as a single SSE `error` event, so a streaming client parses one format whatever happens."""
+
+    media_type = "text/event-stream"
+    format = "sse"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        if isinstance(data, dict) and "error" in data:
+            return sse_event("error", data["error"])
+        return sse_event("message", data)
+
+
+def sse_event(event: str, data: Any) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False, default=str)}\n\n".encode()
+
+
+class GenerationCreateApi(APIView):
+    """Generate a thread from `text` or `url`. JSON by default; Server-Sent Events with
+    `Accept: text/event-stream` (`status`, `tweet`, then `done` or `error`)."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer, EventStreamRenderer]
+
+    class GenerationInputSerializer(serializers.Serializer):
+        text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
+        url = serializers.CharField(required=False, allow_blank=True, max_length=2000, trim_whitespace=True)
+        style = serializers.SlugField(  # type: ignore[assignment]  # DRF's Field.style is another thing
+            required=False, default="summary", max_length=40
+        )
+        tone = serializers.ChoiceField(choices=[tone.value for tone in Tone], default=Tone.NEUTRAL.value)
+        max_tweets = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_TWEETS)
+        numbering = serializers.ChoiceField(
+            choices=[numbering.value for numbering in Numbering], default=Numbering.FRACTION.value
+        )
+        hashtags = serializers.BooleanField(default=False)
+        cta = serializers.BooleanField(default=False)
+        link_in_reply = serializers.BooleanField(default=False)
+        language = serializers.CharField(default="auto", max_length=40)
+
+        def validate_url(self, value: str) -> str:
+            if value and not value.lower().startswith(("http://", "https://")):
+                raise serializers.ValidationError("Only http:// and https:// links can be imported.")
+            return value
+
+        def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+            text, url = data.get("text", ""), data.get("url", "")
+            if bool(text) == bool(url):
+                raise serializers.ValidationError({"text": "Send either the article's text or its URL, not both."})
+            return data
+
+    @extend_schema(
+        request=GenerationInputSerializer,
+        responses={201: ThreadOutput},
+        description="Generate a thread. Errors: 400, 402 (quota, with usage), 403 (premium style or unverified "
+        "email), 413 (text over 50,000 characters), 422 (URL import failed), 429, 502/503/504 (provider).",
+    )
+    def post(self, request: Request) -> HttpResponseBase:
+        user: User = request.user  # type: ignore[assignment]
+        raw_text = request.data.get("text") if hasattr(request.data, "get") else None
+        if isinstance(raw_text, str) and len(raw_text.strip()) > services.MAX_TEXT_LENGTH:
+            raise GenerationError(
+                f"The text is {len(raw_text.strip()):,} characters; the limit is {services.MAX_TEXT_LENGTH:,}. "
+                "Paste a shorter part of the article.",
+                code="input_too_large",
+                status=413,
+            )
+        serializer = self.GenerationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        require_verified_email(user)
+        self.throttle(request, user)
+        generation_input = services.GenerationInput(
+            text=data.get("text", ""),
+            url=data.get("url", ""),
+            options=ThreadOptions(
+                style=data["style"],
+                tone=Tone(data["tone"]),
+                max_tweets=data.get("max_tweets"),
+                numbering=Numbering(data["numbering"]),
+                hashtags=data["hashtags"],
+                cta=data["cta"],
+                link_in_reply=data["link_in_reply"],
+                language=data["language"],
+            ),
+        )
+        style = services.style_check(user=user, slug=generation_input.options.style)
+        reservation = services.generation_reserve(user=user, input_kind=generation_input.kind)
+        events = services.generation_events(
+            user=user, generation=reservation.generation, data=generation_input, style=style
+        )
+        if request.accepted_renderer.format == "sse":
+            response = StreamingHttpResponse(stream_until_saved(events), content_type="text/event-stream")
+            response["Cache-Control"] = "no-cache"
+            response["X-Accel-Buffering"] = "no"
+            return response
+        return self.respond_json(reservation, events)
+
+    def respond_json(self, reservation: services.Reservation, events: Iterator[services.Event]) -> Response:
+        for event, payload in events:
+            if event == "error":
+                return Response(
+                    {"error": {"code": payload["code"], "message": payload["message"]}}, status=payload["status"]
+                )
+            if event == "done":
+                # The thread just saved and the usage that counted it: nothing to load again.
+                body = {**ThreadOutput(reservation.generation.thread).data, "usage": reservation.usage.as_dict()}
+                return Response(body, status=status.HTTP_201_CREATED)
+        raise AssertionError("generation_events ends with done or error")
+
+    def throttle(self, request: Request, user: User) -> None:
+        limits = (
+            throttle.Limit("generate-user", str(user.pk), settings.GENERATION_RATE_PER_USER),
+            throttle.Limit("generate-ip", client_ip(request), settings.GENERATION_RATE_PER_IP),
+        )
+        decision = throttle.hit_all(limits, window=60)
+        if not decision.allowed:
+            raise Throttled(
+                wait=decision.retry_after,
+                detail=f"Too many threads at once. Try again in {decision.retry_after} seconds.",
+            )
+
+
+def stream_until_saved(events: Iterator[services.Event]) -> Iterator[bytes]:
+    """Relay events to the client. If the client goes away (the server closes this generator), keep running
+    the generation to its end without sending, so the thread is still saved and shows up in history."""
+    try:
+        for event, payload in events:
+            if event == "error":
+                payload = {"code": payload["code"], "message": payload["message"]}
+            yield sse_event(event, payload)
+    except GeneratorExit:
+        for _ in events:
+            pass
+        raise
+
+
+def require_verified_email(user: User) -> None:
+    if user.is_staff or user_email_verified(user):
+        return
+    raise GenerationError(
+        "Please confirm your email address first: use the link we sent you (Account → Email to resend it).",
+        code="email_unverified",
+        status=403,
+    )
