@@ -5,7 +5,7 @@ every chat completion with the same reply, prints its port on one line, and runs
 
 A real provider is another company's machine, not a process on the app's two cores, so by default this one runs at
 the lowest CPU priority (`--nice 19`): it gets the CPU the app, PostgreSQL and Redis leave. `--nice 0` makes it
-compete with them as an equal, as it did before the fifth session (bench/RESULTS.md compares the two).
+compete with them as an equal.
 
 It also times its own part of each completion: from the request's arrival to the last byte of the reply. The load
 generator puts a marker ("Bench request <hex>") in each article it sends, and `GET /bench/timings` answers

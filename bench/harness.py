@@ -130,22 +130,28 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Pace:
+    """How fast the fake provider answers."""
+
+    first_token: float  # seconds before the first token
+    chunk_delay: float  # seconds between chunks of 16 characters
+
+
 @contextmanager
-def fake_provider(*, first_token: float, chunk_delay: float, tweets: int = 6, nice: int = 19) -> Iterator[str]:
+def fake_provider(pace: Pace, *, tweets: int = 6) -> Iterator[str]:
     """The fake OpenAI-compatible server in a subprocess; yields its base URL (ending in /v1). It runs at the lowest
-    CPU priority unless `nice` says otherwise: it stands in for another company's machine (bench/fake_provider.py)."""
+    CPU priority: it stands in for another company's machine (bench/fake_provider.py)."""
     process = subprocess.Popen(
         [
             PYTHON,
             str(ROOT / "bench" / "fake_provider.py"),
             "--first-token",
-            str(first_token),
+            str(pace.first_token),
             "--chunk-delay",
-            str(chunk_delay),
+            str(pace.chunk_delay),
             "--tweets",
             str(tweets),
-            "--nice",
-            str(nice),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -177,9 +183,22 @@ class AppServer:
             total += next(int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS"))
         return total
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) of the gunicorn master and its workers so far, including workers that have
+        exited: the master counts the CPU of the children it reaped."""
+        total = 0
+        for pid in [self.process.pid, *_children(self.process.pid)]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # proc(5) fields 14-17 (the split starts at field 3): utime, stime, and the reaped children's.
+            total += sum(int(value) for value in fields[11:15])
+        return total / os.sysconf("SC_CLK_TCK")
+
 
 def _children(pid: int) -> list[int]:
-    found = []
+    found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         children = (task / "children").read_text().split()
         found.extend(int(child) for child in children)
@@ -240,7 +259,7 @@ class Answer:
 
 def connection_to(base_url: str, timeout: float = 120) -> http.client.HTTPConnection:
     parts = urlsplit(base_url)
-    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    return http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
 
 
 def request(
