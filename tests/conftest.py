@@ -33,7 +33,6 @@ DEAD_REDIS = {
         "KEY_PREFIX": "threadr",
         "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
     },
-    "pages": settings.CACHES["pages"],
 }
 
 

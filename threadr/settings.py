@@ -129,21 +129,11 @@ if REDIS_URL:
                 "IGNORE_EXCEPTIONS": True,
             },
         },
-        # Rendered history pages, kept by each worker in front of Redis: they are filed under the owner's
-        # history version, so a worker's copy is exactly as current as the shared one and saves a round trip.
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "threadr-pages",
-            "OPTIONS": {"MAX_ENTRIES": env_int("HISTORY_PAGES_PER_WORKER", 500)},
-        },
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "threadr.cache"
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "threadr"},
-        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},  # the default is in-process already
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "threadr"}}
 
 # --- Accounts -----------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

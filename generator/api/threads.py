@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -62,14 +62,13 @@ class ThreadListApi(APIView):
         under. The version is read with the user, before the threads, so a page filed under a version that has
         just moved on is newer, never staler, and nobody asks for that version again."""
         user: User = request.user  # type: ignore[assignment]
-        key = f"history:{user.pk}:{user.history_version}:{request_digest(request)}"
         seconds = settings.HISTORY_CACHE_SECONDS
-        content = cached_page(key, seconds) if seconds else None
+        key = f"history:{user.pk}:{user.history_version}:{request_digest(request)}"
+        content: bytes | None = cache.get(key) if seconds else None
         if content is None:
             content = JSONRenderer().render(self.page(request, user).data)
             if seconds:
                 cache.set(key, content, seconds)
-                caches["pages"].set(key, content, seconds)  # this worker's copy
         return HttpResponse(content, content_type="application/json")
 
     def page(self, request: Request, user: User) -> Response:
@@ -84,16 +83,6 @@ class ThreadListApi(APIView):
         paginator = ThreadPagination()
         page = paginator.paginate_queryset(threads, request, view=self)
         return paginator.get_paginated_response(ThreadSummaryOutput(page or [], many=True).data)
-
-
-def cached_page(key: str, seconds: int) -> bytes | None:
-    """This worker's copy of a rendered page, else the shared one (kept here for the next request)."""
-    content: bytes | None = caches["pages"].get(key)
-    if content is None:
-        content = cache.get(key)
-        if content is not None:
-            caches["pages"].set(key, content, seconds)
-    return content
 
 
 def request_digest(request: Request) -> str:

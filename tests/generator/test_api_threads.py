@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -325,6 +326,32 @@ def test_a_repeated_history_page_comes_from_the_cache(api, alice):
 
     assert again.json()["results"][0]["title"] == "Cached once"
     assert len(captured) == 1  # the token's lookup: the page itself is not built again
+
+
+def test_it_keeps_history_pages_only_in_the_shared_cache(api, alice):
+    make_thread(alice, title="Cached once")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=alice, name='cli').raw}")
+    assert api.get("/api/v1/threads").status_code == 200
+
+    cache.clear()  # what every worker sees: no copy left in this process can answer
+    with CaptureQueriesContext(connection) as captured:
+        again = api.get("/api/v1/threads")
+
+    assert again.json()["results"][0]["title"] == "Cached once"
+    assert len(captured) > 1  # the page was built again from the database
+
+
+def test_it_builds_every_history_page_afresh_when_the_cache_is_off(api, alice, settings):
+    settings.HISTORY_CACHE_SECONDS = 0
+    make_thread(alice, title="Never cached")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=alice, name='cli').raw}")
+    assert api.get("/api/v1/threads").status_code == 200
+
+    with CaptureQueriesContext(connection) as captured:
+        again = api.get("/api/v1/threads")
+
+    assert again.json()["results"][0]["title"] == "Never cached"
+    assert len(captured) > 1
 
 
 @pytest.mark.parametrize(
