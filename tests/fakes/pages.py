@@ -6,7 +6,7 @@ our private network: it listens on [::1] and only counts what reaches it, so SSR
 URL produced zero requests there. Both count requests per path and keep the headers of the last one.
 
 Test modules use them by binding the fixtures: `page_server = pages.page_server`. Host names are mapped to
-these servers through `map_hosts`, which replaces `threadr.lib.fetch.resolve` — the fetcher's one DNS seam.
+these servers through `map_hosts`, which replaces `threadr.lib.fetch.policy.resolve`, the fetcher's one DNS seam.
 """
 
 from __future__ import annotations
@@ -284,4 +284,4 @@ def map_hosts(monkeypatch: pytest.MonkeyPatch, names: dict[str, str]) -> None:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return [ipaddress.ip_address(address) for address in names[host].split(",")]
 
-    monkeypatch.setattr("threadr.lib.fetch.resolve", resolve)
+    monkeypatch.setattr("threadr.lib.fetch.policy.resolve", resolve)

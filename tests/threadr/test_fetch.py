@@ -290,7 +290,7 @@ def test_it_connects_to_the_address_it_vetted_without_asking_dns_again(
         lookups.append(host)
         return [ipaddress.ip_address(next(answers))]
 
-    monkeypatch.setattr("threadr.lib.fetch.resolve", rebinding_resolve)
+    monkeypatch.setattr("threadr.lib.fetch.policy.resolve", rebinding_resolve)
 
     page = fetch(page_server.url(BLOG, host="rebind.example"))
 
@@ -398,7 +398,7 @@ def tls_server(certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) 
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     client_context = ssl.create_default_context(cafile=str(cert))
-    monkeypatch.setattr("threadr.lib.fetch.tls_context", lambda: client_context)
+    monkeypatch.setattr("threadr.lib.fetch.transport.tls_context", lambda: client_context)
     yield server.server_address[1]
     server.shutdown()
     server.server_close()
