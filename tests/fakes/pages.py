@@ -1,9 +1,10 @@
 """A fake corner of the web on loopback: realistic article pages and the hostile answers a URL importer must survive.
 
 `page_server` serves the sample pages in tests/fakes/pages/ plus scripted answers (redirect chains, a page over
-5 MB, a gzip bomb, a PDF, a page slower than any deadline, 404/410/403). `internal_server` plays a service on
-our private network: it listens on [::1] and only counts what reaches it, so SSRF tests can prove a refused
-URL produced zero requests there. Both count requests per path and keep the headers of the last one.
+5 MB, a gzip bomb, a PDF, pages slower than any deadline, a page sent in slow pieces, 404/410/403).
+`internal_server` plays a service on our private network: it listens on [::1] and only counts what reaches it,
+so SSRF tests can prove a refused URL produced zero requests there. Both count requests per path and keep the
+headers of the last one.
 
 Test modules use them by binding the fixtures: `page_server = pages.page_server`. Host names are mapped to
 these servers through `map_hosts`, which replaces `threadr.lib.fetch.policy.resolve`, the fetcher's one DNS seam.
@@ -113,6 +114,49 @@ def _drip(handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
         handler.wfile.flush()
 
 
+def _trickle(handler: BaseHTTPRequestHandler, data: bytes, stop: threading.Event) -> bool:
+    """Write `data` one byte a second; False if the test ended first."""
+    for index in range(len(data)):
+        handler.wfile.write(data[index : index + 1])
+        handler.wfile.flush()
+        if stop.wait(1.0):
+            return False
+    return True
+
+
+def _headers_by_the_byte(handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
+    """A whole page whose status line and headers arrive one byte a second."""
+    body = sample("blog_post.html")
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: {HTML}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    if _trickle(handler, head, stop):
+        handler.wfile.write(body)
+
+
+def _body_by_the_byte(handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
+    """Headers at once, then a whole page one byte a second."""
+    body = sample("blog_post.html")
+    handler.send_response(200)
+    handler.send_header("Content-Type", HTML)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    _trickle(handler, body, stop)
+
+
+def _in_pieces(handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
+    """A whole page in four pieces a fifth of a second apart: slow, but well within a deadline of seconds."""
+    body = sample("blog_post.html")
+    handler.send_response(200)
+    handler.send_header("Content-Type", HTML)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    size = len(body) // 4 + 1
+    for start in range(0, len(body), size):
+        if stop.wait(0.2):
+            return
+        handler.wfile.write(body[start : start + size])
+        handler.wfile.flush()
+
+
 def _stall(handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
     """Accept the request and say nothing until the test ends."""
     stop.wait(30)
@@ -176,6 +220,9 @@ def default_answers() -> dict[str, Answer]:
         "/photo.jpg": Answer(headers=(("Content-Type", "image/jpeg"),), body=b"\xff\xd8\xff\xe0" + b"\0" * 64),
         "/slow": Answer(stream=_stall),
         "/drip": Answer(stream=_drip),
+        "/slow-headers": Answer(stream=_headers_by_the_byte),
+        "/slow-body": Answer(stream=_body_by_the_byte),
+        "/in-pieces": Answer(stream=_in_pieces),
         "/missing": html("short_page.html", status=404),
         "/gone": html("short_page.html", status=410),
         "/forbidden": Answer(status=403, headers=(("Content-Type", "text/plain"),), body=b"Forbidden"),
@@ -242,11 +289,13 @@ class _QuietServer(ThreadingHTTPServer):
         """A client that hangs up mid-body (as the fetcher does at its caps) is expected, not an error."""
 
 
+class _QuietServer6(_QuietServer):
+    address_family = socket.AF_INET6
+
+
 @contextmanager
 def serve(host: str, answers: dict[str, Answer]) -> Iterator[PageServer]:
-    server_class = _QuietServer
-    if ":" in host:
-        server_class = type("_QuietServer6", (_QuietServer,), {"address_family": socket.AF_INET6})
+    server_class = _QuietServer6 if ":" in host else _QuietServer
     site = PageServer(host=host, answers=answers)
     server = server_class((host, 0), _handler_for(site))
     site.port = server.server_address[1]

@@ -148,6 +148,68 @@ def test_it_gives_up_at_the_total_deadline(page_server: PageServer, settings: Se
 
 
 @pytest.mark.usefixtures("reachable")
+@pytest.mark.parametrize("path", ["/slow-headers", "/slow-body"])
+def test_it_gives_up_on_a_server_that_sends_a_byte_a_second_at_the_deadline(
+    page_server: PageServer, settings: Settings, path: str
+) -> None:
+    """Every byte comes within a second, so no single wait is slow: only the one deadline for the fetch ends it."""
+    settings.FETCH_TIMEOUT = 2
+    started = time.monotonic()
+
+    assert refusal(page_server.url(path)).code == "timeout"
+    assert 1.9 < time.monotonic() - started < 2.5
+
+
+@pytest.mark.usefixtures("reachable")
+@pytest.mark.parametrize("path", ["/in-pieces", "/hop/2"])
+def test_it_still_reads_a_page_that_arrives_slowly_or_by_redirects_within_the_deadline(
+    page_server: PageServer, settings: Settings, path: str
+) -> None:
+    settings.FETCH_TIMEOUT = 2
+
+    page = fetch(page_server.url(path))
+
+    assert page.body == (pages.SAMPLES / "blog_post.html").read_bytes()
+
+
+@pytest.mark.usefixtures("reachable")
+def test_it_counts_the_name_lookup_against_the_deadline(
+    page_server: PageServer, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.FETCH_TIMEOUT = 0.2
+
+    def slow_resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        time.sleep(0.3)
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    monkeypatch.setattr("threadr.lib.fetch.policy.resolve", slow_resolve)
+
+    assert refusal(page_server.url(BLOG, host="slow-dns.example")).code == "timeout"
+    assert page_server.total_hits == 0
+
+
+@pytest.mark.usefixtures("reachable")
+def test_it_keeps_time_without_a_watchdog_thread(
+    page_server: PageServer, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deadline lives in each wait's timeout, so a fetch starts no thread of its own."""
+    settings.FETCH_TIMEOUT = 0.4
+    caller = threading.current_thread()
+    started: list[threading.Thread] = []
+    start = threading.Thread.start
+
+    def recording_start(thread: threading.Thread) -> None:
+        if threading.current_thread() is caller:
+            started.append(thread)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", recording_start)
+
+    assert refusal(page_server.url("/drip")).code == "timeout"
+    assert started == []
+
+
+@pytest.mark.usefixtures("reachable")
 @pytest.mark.parametrize(
     ("path", "code", "status"),
     [
@@ -393,7 +455,7 @@ def tls_server(certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) 
     server_context.load_cert_chain(cert, key)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    server.handle_error = lambda request, address: None  # type: ignore[method-assign]
+    server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
     server.socket = server_context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
