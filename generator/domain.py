@@ -16,11 +16,31 @@ MAX_TWEETS = 25
 
 
 class Numbering(StrEnum):
-    FRACTION = "1/n"  # "1/7" at the end of each tweet
-    SLASH = "1/"  # "1/" at the end of each tweet
-    PAREN = "(1/n)"  # "(1/7)" at the end of each tweet
-    THREAD_EMOJI = "🧵"  # a thread emoji on the first tweet only
+    FRACTION = "1/n"
+    SLASH = "1/"
+    PAREN = "(1/n)"
+    THREAD_EMOJI = "🧵"
     NONE = "none"
+
+
+@dataclass(frozen=True)
+class NumberingFormat:
+    """The mark a numbering style appends to a tweet's body: `{position}` and `{count}` stand for the tweet's
+    place in the thread and the thread's length."""
+
+    mark: str
+    first_only: bool = False  # only the first tweet carries the mark
+
+
+# The one definition of the numbering styles. The browser's editor numbers with the same table:
+# static/js/numbering-formats.js is generated from it by `python -m generator.xtext_data`.
+NUMBERING_FORMATS: dict[Numbering, NumberingFormat] = {
+    Numbering.FRACTION: NumberingFormat(" {position}/{count}"),  # "… 1/7"
+    Numbering.SLASH: NumberingFormat(" {position}/"),  # "… 1/"
+    Numbering.PAREN: NumberingFormat(" ({position}/{count})"),  # "… (1/7)"
+    Numbering.THREAD_EMOJI: NumberingFormat(" 🧵", first_only=True),
+    Numbering.NONE: NumberingFormat(""),
+}
 
 
 class Tone(StrEnum):

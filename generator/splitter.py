@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 import regex
 
 from generator import xtext
-from generator.domain import MAX_TWEETS, Numbering, ThreadOptions
+from generator.domain import MAX_TWEETS, NUMBERING_FORMATS, Numbering, ThreadOptions
 
 # Words that end with a period without ending the sentence.
 _ABBREVIATED = """mr mrs ms dr prof sr jr st mt vs cf approx fig figs no nos vol ch pp p gen col lt sgt capt rev est
@@ -53,7 +53,7 @@ def weigh(text: str) -> int:
 
 def numbering_reserve(numbering: Numbering, count: int = MAX_TWEETS) -> int:
     """Weighted characters a tweet must leave free for the widest mark of a thread of `count` tweets."""
-    return max(weigh(_mark(numbering, position, count)) for position in (1, count))
+    return max(weigh(numbering_mark(numbering, position, count)) for position in (1, count))
 
 
 def body_limit(options: ThreadOptions) -> int:
@@ -76,7 +76,7 @@ def number_tweets(bodies: list[str], numbering: Numbering) -> list[str]:
 def mark_tweets(bodies: list[str], numbering: Numbering) -> list[str]:
     """Append each tweet's mark without judging lengths: for threads a person edited, where the editor already
     shows any tweet that is over the limit."""
-    return [body + _mark(numbering, position, len(bodies)) for position, body in enumerate(bodies, start=1)]
+    return [body + numbering_mark(numbering, position, len(bodies)) for position, body in enumerate(bodies, start=1)]
 
 
 def unnumber_tweets(tweets: list[str], numbering: Numbering) -> list[str]:
@@ -84,21 +84,17 @@ def unnumber_tweets(tweets: list[str], numbering: Numbering) -> list[str]:
     away is simply not there to take)."""
     bodies = []
     for position, tweet in enumerate(tweets, start=1):
-        mark = _mark(numbering, position, len(tweets))
+        mark = numbering_mark(numbering, position, len(tweets))
         bodies.append(tweet[: -len(mark)] if mark and tweet.endswith(mark) else tweet)
     return bodies
 
 
-def _mark(numbering: Numbering, position: int, count: int) -> str:
-    if numbering is Numbering.FRACTION:
-        return f" {position}/{count}"
-    if numbering is Numbering.SLASH:
-        return f" {position}/"
-    if numbering is Numbering.PAREN:
-        return f" ({position}/{count})"
-    if numbering is Numbering.THREAD_EMOJI:
-        return " 🧵" if position == 1 else ""
-    return ""
+def numbering_mark(numbering: Numbering, position: int, count: int) -> str:
+    """The mark tweet `position` (from 1) of `count` carries; static/js/numbering.js reads the table the same way."""
+    spec = NUMBERING_FORMATS[numbering]
+    if spec.first_only and position != 1:
+        return ""
+    return spec.mark.replace("{position}", str(position)).replace("{count}", str(count))
 
 
 def normalize(text: str) -> str:

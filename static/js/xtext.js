@@ -12,11 +12,16 @@
 // (what String.prototype.slice and textarea selections use). parse's ranges are inclusive UTF-16 indices into the
 // original text, as X's conformance data defines them.
 
-import { CCTLD_PATTERN, EXTENDED_PICTOGRAPHIC, GTLD_PATTERN } from "./xtext-tables.js";
+import {
+  CCTLD_PATTERN,
+  EMOJI_WEIGHT,
+  EXTENDED_PICTOGRAPHIC,
+  GTLD_PATTERN,
+  MAX_WEIGHTED_LENGTH,
+  URL_WEIGHT,
+} from "./xtext-tables.js";
 
-export const MAX_WEIGHTED_LENGTH = 280;
-export const URL_WEIGHT = 23;
-export const EMOJI_WEIGHT = 2;
+export { EMOJI_WEIGHT, MAX_WEIGHTED_LENGTH, URL_WEIGHT };
 
 const LIGHT_RANGES = [
   [0x0000, 0x10ff],
@@ -96,7 +101,7 @@ function codePointEscape(codePoint) {
   return `\\u{${codePoint.toString(16)}}`;
 }
 
-/** The text's weight by X's rules (280 is the limit). */
+/** The text's weight by X's rules (MAX_WEIGHTED_LENGTH is the limit). */
 export function weightedLength(text) {
   return parse(text).weightedLength;
 }

@@ -11,7 +11,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from generator import xtext
+from generator.domain import Numbering
 from generator.models import Thread
+from generator.splitter import mark_tweets
 from tests.generator.conftest import ARTICLE
 from tests.generator.test_xtext import conformance_cases
 from tests.web.conftest import PageProblems, open_page
@@ -28,11 +30,10 @@ BODIES = [
 
 
 def make_thread(owner, bodies: list[str] = BODIES, numbering: str = "1/n") -> Thread:
-    marks = {"1/n": lambda k, n: f" {k}/{n}", "none": lambda k, n: ""}[numbering]
     thread = Thread(
         owner=owner, title="Remote writing", options={"numbering": numbering}, engine="local", source_text=ARTICLE
     )
-    thread.set_tweets([body + marks(k, len(bodies)) for k, body in enumerate(bodies, start=1)])
+    thread.set_tweets(mark_tweets(bodies, Numbering(numbering)))
     thread.save()
     return thread
 
