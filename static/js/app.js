@@ -1,7 +1,8 @@
-// The generator page: pick a source and options, stream the thread in over Server-Sent Events (fetch +
-// ReadableStream, so the request can be a POST with a CSRF header), then hand the result to the editor in place.
+// The generator page: pick a source and options, stream the thread in over Server-Sent Events, then hand the
+// result to the editor in place.
 
-import { api, csrfToken, mountEditor } from "./editor.js";
+import { mountEditor } from "./editor.js";
+import { api, postForEvents } from "./http.js";
 
 const form = document.getElementById("generator");
 const tabs = [...form.querySelectorAll("[role=tab]")];
@@ -83,29 +84,6 @@ function requestBody() {
   return body;
 }
 
-/** Parse an SSE body as it arrives, calling `onEvent(name, data)` for each complete event. */
-async function readEvents(response, onEvent) {
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value.replace(/\r\n/g, "\n");
-    let end;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let name = "message";
-      const data = [];
-      for (const line of block.split("\n")) {
-        if (line.startsWith("event:")) name = line.slice(6).trim();
-        else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
-      }
-      if (data.length) onEvent(name, JSON.parse(data.join("\n")));
-    }
-  }
-}
-
 function setBusy(busy) {
   generateButton.disabled = busy;
   generateButton.textContent = busy ? "Generating…" : "Generate thread";
@@ -138,26 +116,23 @@ async function generate() {
   progress.textContent = STAGES[stage];
   let finished = false;
   try {
-    const response = await fetch("/api/v1/generations", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "text/event-stream", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify(body),
-      credentials: "same-origin",
+    await postForEvents("/api/v1/generations", {
+      body,
       signal: controller.signal,
-    });
-    await readEvents(response, (name, data) => {
-      if (name === "status") {
-        stage = data.stage;
-        progress.textContent = STAGES[data.stage] || "";
-      } else if (name === "tweet") {
-        addStreamedTweet(data);
-      } else if (name === "done") {
-        finished = true;
-        done(data);
-      } else if (name === "error") {
-        finished = true;
-        failed(data, response, stage, body);
-      }
+      onEvent: (name, data) => {
+        if (name === "status") {
+          stage = data.stage;
+          progress.textContent = STAGES[data.stage] || "";
+        } else if (name === "tweet") {
+          addStreamedTweet(data);
+        } else if (name === "done") {
+          finished = true;
+          done(data);
+        } else if (name === "error") {
+          finished = true;
+          failed(data, stage, body);
+        }
+      },
     });
     if (!finished) throw new Error("The connection ended early.");
   } catch (error) {
@@ -258,17 +233,17 @@ function resetTime(usage) {
 function openUpgrade(error) {
   dialog.querySelector("#upgrade-message").textContent = error.message;
   const reset = dialog.querySelector("#upgrade-reset");
-  const when = error.reason === "daily" ? resetTime(error.usage) : "";
+  const when = error.details.reason === "daily" ? resetTime(error.details.usage) : "";
   reset.hidden = !when;
   reset.textContent = when ? `Your free threads come back ${when} (your time).` : "";
   if (!dialog.open) dialog.showModal();
 }
 
-function failed(error, response, stage, body) {
+/** Explain an ApiError from the stream, with the way forward that fits it. */
+function failed(error, stage, body) {
   progress.textContent = "";
   stream.hidden = streamList.children.length === 0;
-  const status = response.ok ? 0 : response.status;
-  const { message } = error;
+  const { message, status } = error;
   if (status === 402 || error.code === "quota_exceeded") {
     showError({ message, actions: [button("See plans", () => openUpgrade(error))] });
     openUpgrade(error);
@@ -288,7 +263,7 @@ function failed(error, response, stage, body) {
   } else if (error.code === "email_unverified") {
     showError({ message, actions: [link("/accounts/email/", "Resend the confirmation email")] });
   } else if (status === 429) {
-    const wait = Number(response.headers.get("Retry-After") || 0);
+    const wait = error.retryAfter;
     showError({ message, actions: wait ? [] : [retryButton()] });
     if (wait) window.setTimeout(() => errorBox.querySelector("[data-role=actions]").append(retryButton()), wait * 1000);
   } else if (status === 400 && error.fields) {

@@ -2,12 +2,13 @@
 // The server renders the cards (the same template with or without JavaScript); this module asks for the
 // results region again after each change and talks to /api/v1/threads for the actions.
 
+import { api, request } from "./http.js";
+
 const root = document.getElementById("history");
 const results = document.getElementById("history-results");
 const form = root?.querySelector(".history-controls");
 const toasts = document.getElementById("history-toasts");
 const dialog = document.getElementById("history-confirm");
-const csrfToken = root?.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
 const SEARCH_DELAY_MS = 300;
 
 // Deletions wait for their Undo toast to expire; their cards stay hidden through every refresh meanwhile.
@@ -46,14 +47,17 @@ async function load(url = location.pathname + location.search, { focus = null } 
   loading = new AbortController();
   results.setAttribute("aria-busy", "true");
   try {
-    const response = await fetch(url, { headers: { "X-Threadr-Fragment": "results" }, signal: loading.signal });
-    if (!response.ok) throw new Error(`The list could not be loaded (${response.status}).`);
+    const response = await request(url, {
+      accept: "text/html",
+      headers: { "X-Threadr-Fragment": "results" },
+      signal: loading.signal,
+    });
     results.innerHTML = await response.text();
     if (url !== location.pathname + location.search) history.replaceState(null, "", url);
     enhance();
     restoreFocus(focus);
   } catch (error) {
-    if (error.name !== "AbortError") toast(error.message);
+    if (error.name !== "AbortError") toast(`The list could not be loaded. ${error.message}`);
   } finally {
     results.removeAttribute("aria-busy");
   }
@@ -99,19 +103,9 @@ function cardById(id) {
   return results.querySelector(`[data-thread-id="${id}"]`);
 }
 
-async function api(method, path, body) {
-  const response = await fetch(`/api/v1/threads/${path}`, {
-    method,
-    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: "same-origin",
-    keepalive: method === "DELETE",
-  });
-  if (!response.ok) {
-    const data = await response.json().catch(() => null);
-    throw new Error(data?.error?.message ?? `That did not work (${response.status}). Try again.`);
-  }
-  return response.status === 204 ? null : response.json();
+/** Call the threads API for thread `path` (an id, or an id and an action); a delete outlives the page. */
+function threadApi(method, path, body) {
+  return api(`/api/v1/threads/${path}`, { method, body, keepalive: method === "DELETE" });
 }
 
 function toast(message, { action = null, duration = durationMs("toastMs", 4000) } = {}) {
@@ -154,7 +148,7 @@ async function commitDelete(id) {
   if (!pendingDeletes.has(id)) return;
   clearTimeout(pendingDeletes.get(id));
   try {
-    await api("DELETE", id);
+    await threadApi("DELETE", id);
     pendingDeletes.delete(id);
   } catch (error) {
     pendingDeletes.delete(id);
@@ -209,24 +203,24 @@ async function copyLink(card) {
 const ACTIONS = {
   async favourite(card, id, button) {
     const favourite = button.getAttribute("aria-pressed") !== "true";
-    await api("PATCH", id, { favourite });
+    await threadApi("PATCH", id, { favourite });
     toast(favourite ? "Added to favourites." : "Removed from favourites.");
     await load(undefined, { focus: { id, action: "favourite", fallback: true } });
   },
   async archive(card, id) {
     const archived = card.dataset.archived !== "true";
-    await api("PATCH", id, { archived });
+    await threadApi("PATCH", id, { archived });
     toast(archived ? `Archived “${card.dataset.title}”.` : `“${card.dataset.title}” is back in your threads.`);
     await load(undefined, { focus: { id, action: "archive", fallback: true } });
   },
   async duplicate(card, id) {
-    const copy = await api("POST", `${id}/duplicate`);
+    const copy = await threadApi("POST", `${id}/duplicate`);
     toast(`Duplicated as “${copy.title}”.`);
     await load(undefined, { focus: { id, action: "duplicate", fallback: true } });
   },
   async share(card, id, button) {
     const shared = button.getAttribute("aria-pressed") !== "true";
-    await api("PATCH", id, { shared });
+    await threadApi("PATCH", id, { shared });
     toast(shared ? "Anyone with the link can now read this thread." : "Sharing stopped: the old link no longer works.");
     await load(undefined, { focus: { id, action: shared ? "copy-link" : "share", fallback: true } });
   },
@@ -277,7 +271,7 @@ if (root && results && form) {
   window.addEventListener("pagehide", () => {
     for (const [id, timer] of pendingDeletes) {
       clearTimeout(timer);
-      api("DELETE", id).catch(() => {});
+      threadApi("DELETE", id).catch(() => {});
     }
     pendingDeletes.clear();
   });
