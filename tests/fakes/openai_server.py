@@ -11,8 +11,9 @@ Each test scripts what the server says, one `FakeReply` per request, in order:
     fake_openai.script(FakeReply.rate_limited(retry_after="1"), FakeReply(tweets=["Then it works."]))
 
 A reply can stream slowly (`first_token_delay`, `chunk_delay`), send chunks without content first
-(`idle_chunks`), hold a chunk back until the test sets an event (`hold=(index, event)`), or cut the connection
-after some chunks (`cut_after`). When the queue is empty the server answers `default` if one is set, and a 400
+(`idle_chunks`), hold a chunk back until the test sets an event (`hold=(index, event)`), trickle the rest of the
+body one byte at a time (`trickle`, after `trickle_after` chunks), or cut the connection after some chunks
+(`cut_after`). When the queue is empty the server answers `default` if one is set, and a 400
 naming the problem otherwise. Every request is recorded in `requests` (path, headers, JSON body) so tests can
 assert on the prompt and count retries.
 
@@ -80,6 +81,8 @@ class FakeReply:
     error_after: int | None = None  # send an `error` event after this many content chunks, then end the stream
     cut_after_done: bool = False  # close the socket right after `data: [DONE]`, without ending the chunked body
     comments: bool = False  # send an SSE comment line (": keep-alive") before every event, as some servers do
+    trickle: float = 0.0  # once `trickle_after` content chunks are out, send the rest one byte every `trickle` s
+    trickle_after: int = 0
     finish_reason: str = "stop"
 
     @property
@@ -191,6 +194,7 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _Server
     _comments = False
+    _trickle = 0.0  # seconds between single bytes, once the reply trickles
 
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: pytest shows what matters."""
@@ -252,6 +256,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
         chunk_id = f"chatcmpl-fake{id(reply)}"
         self._comments = reply.comments
+        self._trickle = 0.0
         try:
             fake.pause(reply.first_token_delay)
             for _ in range(reply.idle_chunks):
@@ -271,6 +276,8 @@ class _Handler(BaseHTTPRequestHandler):
                     _wait_for(reply.hold[1], fake.stopping)
                 if index:
                     fake.pause(reply.chunk_delay)
+                if reply.trickle and index == reply.trickle_after:
+                    self._trickle = reply.trickle
                 delta = {"role": "assistant", "content": text} if index == 0 else {"content": text}
                 self._event(_chunk(chunk_id, model, delta))
             self._event(_chunk(chunk_id, model, {}, finish_reason=reply.finish_reason))
@@ -288,8 +295,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(f"{comment}data: {json.dumps(payload)}\n\n".encode())
 
     def _write(self, data: bytes) -> None:
-        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-        self.wfile.flush()
+        """Send `data` as one chunk of the chunked body, or byte by byte while the reply trickles."""
+        pieces = [data[index : index + 1] for index in range(len(data))] if self._trickle else [data]
+        for piece in pieces:
+            if self._trickle:
+                self.server.fake.pause(self._trickle)
+                if self.server.fake.stopping.is_set():
+                    raise ConnectionResetError("the fake provider is shutting down")
+            self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            self.wfile.flush()
 
     def _cut(self) -> None:
         """Drop the connection without ending the chunked body, as a provider crash or network cut does."""

@@ -5,6 +5,7 @@ threads are given back."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -102,6 +103,23 @@ def test_a_stream_cut_after_the_first_tweet_ends_in_an_error_event_and_saves_not
     assert names[-2:] == ["tweet", "error"]
     assert events[-1][1]["code"] == "stream_interrupted"
     assert len(fake_openai.completions) == 1  # tweets were shown: no silent retry that could contradict them
+    assert_nothing_was_kept(bob, bob_api)
+
+
+def test_a_provider_that_trickles_one_byte_a_second_times_out_at_the_whole_call_deadline_and_costs_nothing(
+    bob: User, bob_api: APIClient, fake_openai: FakeOpenAI, settings: Any
+) -> None:
+    settings.OPENAI_FIRST_TOKEN_TIMEOUT = 30.0  # the whole-call deadline, not the first token's, must end it
+    settings.OPENAI_TOTAL_TIMEOUT = 2.0
+    fake_openai.default = FakeReply(tweets=TWEETS, trickle=1.0)
+
+    started = time.monotonic()
+    response = generate(bob_api)
+
+    assert time.monotonic() - started < 2.5
+    assert response.status_code == 504
+    assert response.json()["error"]["code"] == "provider_timeout"
+    assert len(fake_openai.completions) == 1  # no time was left for a retry
     assert_nothing_was_kept(bob, bob_api)
 
 
