@@ -1,5 +1,4 @@
 import os
-from importlib import import_module
 
 from django.core.wsgi import get_wsgi_application
 
@@ -7,7 +6,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "threadr.settings")
 
 application = get_wsgi_application()
 
-# Load now what the first requests would otherwise load on their way (the provider's SDK, its client and HTTP
-# machinery, the article extractor, the cache clients), so no user waits for it after a deploy or a worker
-# restart, and gunicorn's gc.freeze() after start-up (gunicorn.conf.py) puts it out of the collector's reach.
-import_module("threadr.lib.warm").warm_up()
+# Load now what the first requests would otherwise load on their way (the provider's SDK and its client, the
+# article extractor, the cache clients), so no user waits for it after a deploy or a worker restart, and gunicorn's
+# gc.freeze() after start-up (gunicorn.conf.py) puts it out of the collector's reach. Imported only now: it imports
+# the apps, which needs Django set up.
+from threadr.warm import warm_up  # noqa: E402
+
+warm_up()
