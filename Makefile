@@ -44,6 +44,7 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 deploy-check: $(VENV)/.dev-installed
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
