@@ -350,14 +350,20 @@ def provider_direct(provider_url: str) -> Answer:
         client.close()
 
 
-def provider_timings(provider_url: str) -> dict[str, float]:
-    """The fake provider's own time for each completion it served, by the marker in the article (seconds)."""
-    client = connection_to(provider_url)
-    try:
-        client.request("GET", "/bench/timings")
-        return dict(json.loads(client.getresponse().read()))
-    finally:
-        client.close()
+def provider_timings(provider_url: str, markers: set[str], timeout: float = 5.0) -> dict[str, float]:
+    """The fake provider's own time for each completion it served, by the marker in the article (seconds). It files
+    a completion's time just after the reply's last byte, which the app may pass on first: wait for `markers`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        client = connection_to(provider_url)
+        try:
+            client.request("GET", "/bench/timings")
+            timings = dict(json.loads(client.getresponse().read()))
+        finally:
+            client.close()
+        if markers <= timings.keys() or time.monotonic() > deadline:
+            return timings
+        time.sleep(0.05)
 
 
 def concurrently(action: Callable[[int], Answer], *, users: int, per_user: int, stagger: float = 0.0) -> list[Answer]:
