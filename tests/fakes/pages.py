@@ -26,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from pytest_django.fixtures import Settings
 
 SAMPLES = Path(__file__).with_name("pages")
 MEGABYTE = 1024 * 1024
@@ -308,6 +309,18 @@ def serve(host: str, answers: dict[str, Answer]) -> Iterator[PageServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def reachable(settings: Settings) -> None:
+    """Let the fetcher reach the fake site on 127.0.0.1, as production reaches public hosts."""
+    settings.FETCH_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.1/32"]
+
+
+@pytest.fixture
+def unreachable(settings: Settings) -> None:
+    """Production's rule: no private network is allowed."""
+    settings.FETCH_ALLOWED_PRIVATE_NETWORKS = []
 
 
 @pytest.fixture
