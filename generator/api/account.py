@@ -5,10 +5,10 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import AuthenticatedRequest
 from generator.selectors import styles_for_user, usage_for
 
 
@@ -31,8 +31,8 @@ class UsageApi(APIView):
             },
         )
     )
-    def get(self, request: Request) -> Response:
-        return Response(usage_for(user=request.user).as_dict())  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest) -> Response:
+        return Response(usage_for(user=request.user).as_dict())
 
 
 class StyleListApi(APIView):
@@ -51,7 +51,7 @@ class StyleListApi(APIView):
             many=True,
         )
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(
             [
                 {
@@ -61,6 +61,6 @@ class StyleListApi(APIView):
                     "premium_only": style.premium_only,
                     "available": available,
                 }
-                for style, available in styles_for_user(user=request.user)  # type: ignore[arg-type]
+                for style, available in styles_for_user(user=request.user)
             ]
         )

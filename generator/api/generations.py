@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from accounts.services import user_email_verified
 from generator import services
@@ -85,8 +86,8 @@ class GenerationCreateApi(APIView):
         description="Generate a thread. Errors: 400, 402 (quota, with usage), 403 (premium style or unverified "
         "email), 413 (text over 50,000 characters), 422 (URL import failed), 429, 502/503/504 (provider).",
     )
-    def post(self, request: Request) -> HttpResponseBase:
-        user: User = request.user  # type: ignore[assignment]
+    def post(self, request: AuthenticatedRequest) -> HttpResponseBase:
+        user = request.user
         raw_text = request.data.get("text") if hasattr(request.data, "get") else None
         if isinstance(raw_text, str) and len(raw_text.strip()) > services.MAX_TEXT_LENGTH:
             raise GenerationError(

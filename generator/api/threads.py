@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from generator import services
 from generator.api.outputs import ThreadOutput, ThreadSummaryOutput
@@ -56,12 +57,12 @@ class ThreadListApi(APIView):
         ],
         responses={200: ThreadSummaryOutput(many=True)},
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         """Pages are cached as rendered under the owner's history version, which every change to their threads
         moves on (in the change's own transaction): a cached page is never older than the version it is filed
         under. The version is read with the user, before the threads, so a page filed under a version that has
         just moved on is newer, never staler, and nobody asks for that version again."""
-        user: User = request.user  # type: ignore[assignment]
+        user = request.user
         seconds = settings.HISTORY_CACHE_SECONDS
         key = f"history:{user.pk}:{user.history_version}:{request_digest(request)}"
         content: bytes | None = cache.get(key) if seconds else None
@@ -105,20 +106,20 @@ class ThreadDetailApi(APIView):
         shared = serializers.BooleanField(required=False)
 
     @extend_schema(responses={200: ThreadOutput})
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(ThreadOutput(thread_get_for_user(user=request.user, pk=pk)).data)  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
+        return Response(ThreadOutput(thread_get_for_user(user=request.user, pk=pk)).data)
 
     @extend_schema(request=ThreadUpdateSerializer, responses={200: ThreadOutput})
-    def patch(self, request: Request, pk: int) -> Response:
-        thread = thread_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
+        thread = thread_get_for_user(user=request.user, pk=pk)
         serializer = self.ThreadUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         thread = services.thread_update(thread=thread, **serializer.validated_data)
         return Response(ThreadOutput(thread).data)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, pk: int) -> Response:
-        services.thread_delete(thread=thread_get_for_user(user=request.user, pk=pk))  # type: ignore[arg-type]
+    def delete(self, request: AuthenticatedRequest, pk: int) -> Response:
+        services.thread_delete(thread=thread_get_for_user(user=request.user, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -126,8 +127,8 @@ class ThreadDuplicateApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={201: ThreadOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        thread = thread_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        thread = thread_get_for_user(user=request.user, pk=pk)
         return Response(ThreadOutput(services.thread_duplicate(thread=thread)).data, status=status.HTTP_201_CREATED)
 
 
@@ -138,8 +139,8 @@ class TweetRegenerateApi(APIView):
         instruction = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
     @extend_schema(request=RegenerateInputSerializer, responses={200: ThreadOutput})
-    def post(self, request: Request, pk: int, position: int) -> Response:
-        thread = thread_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def post(self, request: AuthenticatedRequest, pk: int, position: int) -> Response:
+        thread = thread_get_for_user(user=request.user, pk=pk)
         serializer = self.RegenerateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         thread = services.tweet_regenerate(
@@ -155,8 +156,8 @@ class ThreadExportApi(APIView):
         parameters=[OpenApiParameter("format", str, enum=sorted(EXPORTERS), default="txt")],
         responses={(200, "text/plain"): str},
     )
-    def get(self, request: Request, pk: int) -> HttpResponse:
-        thread = thread_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        thread = thread_get_for_user(user=request.user, pk=pk)
         kind = request.query_params.get("format", "txt")
         if kind not in EXPORTERS:
             raise InputInvalid(f"Export format must be one of: {', '.join(sorted(EXPORTERS))}.")
