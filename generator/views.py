@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -36,6 +37,7 @@ def _editor_context(user: User) -> dict[str, object]:
         "numberings": [numbering.value for numbering in Numbering],
         "max_tweets": MAX_TWEETS,
         "tweet_counts": range(1, MAX_TWEETS + 1),
+        "max_rewrites": settings.MAX_REGENERATIONS_PER_THREAD,
         "plans": plans_on_sale(),
         "author_name": user.display_name or user.email.split("@", 1)[0],
         "author_handle": user.email.split("@", 1)[0],

@@ -14,7 +14,6 @@ import { renderPreview } from "./editor/preview.js";
 import { TweetList, UndoHistory } from "./editor/tweets.js";
 
 const TYPING_PAUSE = 1000;
-const MAX_REWRITES = 20; // the server's MAX_REGENERATIONS_PER_THREAD setting
 const TEXT = "[data-role=text]";
 
 function isTextField(element) {
@@ -27,6 +26,7 @@ class Editor {
     this.thread = thread;
     this.numbering = thread.options?.numbering || DEFAULT_NUMBERING;
     this.maxTweets = Number(root.dataset.maxTweets);
+    this.maxRewrites = Number(root.dataset.maxRewrites);
     this.tweets = new TweetList(bodiesOf(thread.tweets.map((tweet) => tweet.text), this.numbering));
     this.title = thread.title;
     this.undoHistory = new UndoHistory();
@@ -123,7 +123,7 @@ class Editor {
         index,
         count,
         threadFull: count >= this.maxTweets,
-        canRewrite: this.thread.regenerations < MAX_REWRITES,
+        canRewrite: this.thread.regenerations < this.maxRewrites,
       });
     });
   }

@@ -130,6 +130,22 @@ def test_one_tweet_is_rewritten_with_an_instruction(browser, live_server, alice)
     assert problems == []
 
 
+def test_it_offers_rewriting_until_the_thread_has_used_the_rewrites_the_server_allows(
+    browser, live_server, alice, settings
+):
+    settings.MAX_REGENERATIONS_PER_THREAD = 2
+    thread = make_thread(alice)
+    problems = PageProblems()
+    page = open_editor(browser, live_server, problems, alice, thread)
+    expect(card(page, 0).get_by_role("button", name="Rewrite…")).to_be_enabled()
+
+    Thread.objects.filter(pk=thread.pk).update(regenerations=2)
+    page.reload()
+
+    expect(card(page, 0).get_by_role("button", name="Rewrite…")).to_be_disabled()
+    assert problems == []
+
+
 def test_copying_puts_the_numbered_or_the_plain_thread_on_the_clipboard(browser, live_server, alice):
     thread = make_thread(alice)
     problems = PageProblems()
