@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from generator.models import Generation, Style, Thread
+from generator.services import thread_delete, thread_delete_many, thread_save, thread_unshare_many
 
 
 @admin.register(Style)
@@ -88,9 +89,19 @@ class ThreadAdmin(admin.ModelAdmin):
         items = format_html_join("", "<li>{}</li>", ((tweet,) for tweet in thread.tweets or []))
         return format_html("<ol>{}</ol>", items)
 
+    # Every write goes through the services, which retire the owner's cached history pages.
+    def save_model(self, request: HttpRequest, obj: Thread, form: Any, change: bool) -> None:
+        thread_save(thread=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Thread) -> None:
+        thread_delete(thread=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Thread]) -> None:
+        thread_delete_many(threads=queryset)
+
     @admin.action(description="Stop sharing (take the public page down)")
     def stop_sharing(self, request: HttpRequest, queryset: QuerySet[Thread]) -> None:
-        stopped = queryset.exclude(share_token__isnull=True).update(share_token=None)
+        stopped = thread_unshare_many(threads=queryset)
         self.message_user(request, f"{stopped} threads are no longer shared.", messages.SUCCESS)
 
 

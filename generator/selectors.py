@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.cache import cache
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -55,35 +51,24 @@ def usage_for(*, user: User, now: datetime | None = None) -> Usage:
     mid-generation stops holding quota once the provider deadline has passed). An admin's "reset today's quota"
     (`quota_reset_at`) starts the day afresh at that moment; the month keeps counting everything."""
     now = now or timezone.now()
-    sql, params = usage_counts_query(user=user, now=now)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        monthly_used, daily_used = cursor.fetchone()
-    return usage_from_counts(user=user, now=now, monthly_used=monthly_used, daily_used=daily_used)
-
-
-def usage_counts_query(*, user: User, now: datetime) -> tuple[str, list[Any]]:
-    """The query `usage_for` runs, (monthly used, daily used), for composing into a larger statement.
-
-    Every generation starts by counting, under its user's row lock: written out, this costs a fraction of the CPU
-    the equivalent aggregate queryset spends being compiled."""
-    day_start, _, month_start, month_end = quota_windows(now)
+    day_start, day_end, month_start, month_end = quota_windows(now)
     day_counts_from = max(day_start, user.quota_reset_at) if user.quota_reset_at else day_start
     live = now - timedelta(seconds=settings.GENERATION_STALE_AFTER)
-    adapt = connection.ops.adapt_datetimefield_value
-    window = [adapt(day_counts_from), user.pk, adapt(month_start), adapt(month_end)]
-    counted = [Generation.Status.SUCCEEDED, Generation.Status.RESERVED, adapt(live)]
-    return USAGE_SQL, [*window, *counted]
-
-
-def usage_from_counts(*, user: User, now: datetime, monthly_used: int, daily_used: int) -> Usage:
-    _, day_end, _, month_end = quota_windows(now)
+    counted = Generation.objects.filter(
+        Q(status=Generation.Status.SUCCEEDED) | Q(status=Generation.Status.RESERVED, created_at__gt=live),
+        user=user,
+        created_at__gte=month_start,
+        created_at__lt=month_end,
+    )
+    counts = counted.aggregate(
+        monthly_used=Count("pk"), daily_used=Count("pk", filter=Q(created_at__gte=day_counts_from))
+    )
     premium = user.is_premium(now)
     return Usage(
         plan="premium" if premium else "free",
-        daily_used=daily_used,
+        daily_used=counts["daily_used"],
         daily_limit=settings.PREMIUM_DAILY_CEILING if premium else settings.FREE_DAILY_LIMIT,
-        monthly_used=monthly_used,
+        monthly_used=counts["monthly_used"],
         monthly_limit=None if premium else settings.FREE_MONTHLY_LIMIT,
         premium_until=user.premium_until,
         daily_resets_at=day_end,
@@ -91,19 +76,10 @@ def usage_from_counts(*, user: User, now: datetime, monthly_used: int, daily_use
     )
 
 
-# This month's counted generations of one user, and those since the day's count starts.
-USAGE_SQL = f"""
-    SELECT COUNT(*), COUNT(CASE WHEN created_at >= %s THEN 1 END)
-    FROM {Generation._meta.db_table}
-    WHERE user_id = %s AND created_at >= %s AND created_at < %s
-      AND (status = %s OR (status = %s AND created_at > %s))
-"""  # noqa: S608 - the table name comes from the model, values are parameters
-
-
 def thread_get_for_user(*, user: User, pk: int | str) -> Thread:
     """The only way views and the API load a thread by id: someone else's thread is a 404, like a missing one."""
     try:
-        return Thread.objects.select_related("style").get(pk=int(pk), owner=user)
+        return Thread.objects.select_related("style", "owner").get(pk=int(pk), owner=user)
     except (Thread.DoesNotExist, ValueError, TypeError):
         raise Http404("No such thread.") from None
 
@@ -126,25 +102,16 @@ def thread_list_for_user(
     archived: bool | None = False,
     sort: str = "newest",
 ) -> QuerySet[Thread]:
-    """The user's threads, filtered and searched. Full-text search on PostgreSQL, plain contains elsewhere."""
+    """The user's threads, filtered, searched (every word of `query`, in the title or the tweets) and sorted."""
     # A list never shows the article itself: leave its text (up to 50,000 characters a thread) in the database.
     threads = Thread.objects.filter(owner=user).select_related("style").defer("source_text", "body_text")
     if favourite is not None:
         threads = threads.filter(is_favourite=favourite)
     if archived is not None:
         threads = threads.filter(is_archived=archived)
-    query = query.replace("\x00", "").strip()
-    if query:
-        if connection.vendor == "postgresql":
-            vector = SearchVector("title", weight="A", config="simple") + SearchVector(
-                "body_text", weight="B", config="simple"
-            )
-            search = SearchQuery(query, search_type="websearch", config="simple")
-            threads = threads.annotate(rank=SearchRank(vector, search)).filter(
-                Q(rank__gt=0) | Q(title__icontains=query) | Q(body_text__icontains=query)
-            )
-        else:
-            threads = threads.filter(Q(title__icontains=query) | Q(body_text__icontains=query))
+    # Every word must appear in the title or the tweets, in any case: the same search on every database.
+    for word in query.replace("\x00", "").split():
+        threads = threads.filter(Q(title__icontains=word) | Q(body_text__icontains=word))
     return threads.order_by(*SORTS.get(sort, SORTS["newest"]))
 
 
@@ -154,19 +121,10 @@ def styles_for_user(*, user: User) -> list[tuple[Style, bool]]:
     return [(style, premium or not style.premium_only) for style in styles_active()]
 
 
-STYLES_KEY = "styles:active"
-STYLES_CACHE_SECONDS = 3600
-
-
 def styles_active() -> list[Style]:
-    """The active styles in picker order. Every generation looks its style up and only admins change styles, so
-    the list is cached until a style is saved or deleted (generator/apps.py) or for an hour at most."""
-    styles: list[Style] | None = cache.get(STYLES_KEY)
-    if styles is None:
-        styles = list(Style.objects.filter(is_active=True))
-        cache.set(STYLES_KEY, styles, STYLES_CACHE_SECONDS)
-    return styles
+    """The active styles in picker order."""
+    return list(Style.objects.filter(is_active=True))
 
 
 def style_active(*, slug: str) -> Style | None:
-    return next((style for style in styles_active() if style.slug == slug), None)
+    return Style.objects.filter(is_active=True, slug=slug).first()

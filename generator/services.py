@@ -11,14 +11,14 @@ import functools
 import logging
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Field
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -27,7 +27,7 @@ from generator.domain import Article, Numbering, ThreadOptions
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded
 from generator.models import Generation, Style, Thread
-from generator.selectors import Usage, style_active, styles_active, usage_counts_query, usage_for, usage_from_counts
+from generator.selectors import Usage, style_active, styles_active, usage_for
 from generator.splitter import mark_tweets, number_tweets, unnumber_tweets
 
 logger = logging.getLogger(__name__)
@@ -79,12 +79,11 @@ def generation_reserve(*, user: User, input_kind: str, now: datetime | None = No
     """Reserve one generation or raise QuotaExceeded. Runs before any provider work.
 
     The user's row is locked, so concurrent requests from one user — on any number of hosts — queue here and
-    each sees the others' reservations."""
+    each counts the reservations committed before it."""
     now = now or timezone.now()
     with transaction.atomic():
-        _lock_user(user)
-        generation = Generation(user=user, input_kind=input_kind, created_at=now)
-        usage = _usage_saving(generation, now=now)  # a refusal below rolls the row back
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        usage = usage_for(user=locked, now=now)
         if usage.monthly_limit is not None and usage.monthly_used >= usage.monthly_limit:
             raise QuotaExceeded(
                 f"You've used all {usage.monthly_limit} free threads this month. "
@@ -101,37 +100,9 @@ def generation_reserve(*, user: User, input_kind: str, now: datetime | None = No
                     "Upgrade for unlimited threads, or come back after midnight UTC."
                 )
             raise QuotaExceeded(message, reason="daily", usage=usage)
+        generation = Generation.objects.create(user=user, input_kind=input_kind, created_at=now)
     counted = replace(usage, daily_used=usage.daily_used + 1, monthly_used=usage.monthly_used + 1)
     return Reservation(generation=generation, usage=counted)
-
-
-def _usage_saving(generation: Generation, *, now: datetime) -> Usage:
-    """The user's usage before this generation, with the generation's row saved. On PostgreSQL the count and the
-    INSERT are one statement (the count does not see the row it inserts): one round trip fewer for every
-    generation."""
-    user = generation.user
-    if connection.vendor != "postgresql":
-        usage = usage_for(user=user, now=now)
-        generation.save()
-        return usage
-    count_sql, count_params = usage_counts_query(user=user, now=now)
-    sql = f"""
-        WITH created AS ({_insert_sql(Generation)})
-        SELECT counts.*, (SELECT id FROM created) FROM ({count_sql}) AS counts
-    """  # noqa: S608 - `_insert_sql` and `usage_counts_query` write them out; values are parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*_insert_values(generation), *count_params])
-        monthly_used, daily_used, pk = cursor.fetchone()
-    _inserted(generation, pk)
-    return usage_from_counts(user=user, now=now, monthly_used=monthly_used, daily_used=daily_used)
-
-
-def _lock_user(user: User) -> None:
-    """Lock the user's row until the transaction ends. The quota's counts are read after this, so they include
-    every reservation committed before; the plan fields come from the user as this request loaded it."""
-    sql = f"SELECT id FROM {User._meta.db_table} WHERE id = %s"  # noqa: S608 - the model's table name
-    with connection.cursor() as cursor:
-        cursor.execute(sql + (" FOR UPDATE" if connection.features.has_select_for_update else ""), [user.pk])
 
 
 def generation_fail(*, generation: Generation, code: str, now: datetime | None = None) -> None:
@@ -238,7 +209,8 @@ def thread_create_from_generation(
     engine: str,
     first_tweet_ms: int | None,
 ) -> Thread:
-    """Number the tweets and save the thread with its consumed ledger row, atomically."""
+    """Number the tweets and save the thread with its consumed ledger row and the owner's history version moved
+    on, atomically."""
     now = timezone.now()
     thread = Thread(
         owner=user,
@@ -257,73 +229,12 @@ def thread_create_from_generation(
         "duration_ms": _ms(generation.created_at, now),
         "first_tweet_ms": first_tweet_ms,
     }
-    if connection.vendor == "postgresql":
-        _thread_save_consuming(thread, generation=generation, consumed=consumed)
-    else:
-        with transaction.atomic():
-            thread.save()
-            Generation.objects.filter(pk=generation.pk).update(thread=thread, **consumed)
+    with transaction.atomic():
+        thread.save()
+        Generation.objects.filter(pk=generation.pk).update(thread=thread, **consumed)
+        history_bump(owner=user)
     generation.status, generation.thread = Generation.Status.SUCCEEDED, thread
     return thread
-
-
-def _thread_save_consuming(thread: Thread, *, generation: Generation, consumed: dict[str, Any]) -> None:
-    """On PostgreSQL, the thread's INSERT, the ledger row's UPDATE and the owner's history version move (what
-    `Thread`'s post_save does) are one statement, atomic on its own: one round trip to the server where a
-    transaction took five (BEGIN, three statements, COMMIT), each a wait for the worker's busy threads. A new
-    post_save receiver would not run here."""
-    ledger = {field.name: field for field in _columns(Generation)}
-    changes = [ledger[name].get_db_prep_save(value, connection) for name, value in consumed.items()]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _thread_save_consuming_sql(tuple(consumed)),
-            [*_insert_values(thread), *changes, generation.pk, thread.owner_id],
-        )
-        (pk,) = cursor.fetchone()
-    _inserted(thread, pk)
-
-
-@functools.cache
-def _thread_save_consuming_sql(consumed: tuple[str, ...]) -> str:
-    quote = connection.ops.quote_name
-    ledger = {field.name: field for field in _columns(Generation)}
-    return f"""
-        WITH thread AS ({_insert_sql(Thread)}), consumed AS (
-            UPDATE {quote(Generation._meta.db_table)}
-            SET {", ".join(f"{quote(ledger[name].column)} = %s" for name in consumed)},
-                thread_id = (SELECT id FROM thread)
-            WHERE id = %s
-        ), history AS (
-            UPDATE {quote(User._meta.db_table)} SET history_version = history_version + 1 WHERE id = %s
-        )
-        SELECT id FROM thread
-    """  # noqa: S608 - table and column names come from the models, values are parameters
-
-
-@functools.cache
-def _columns(model: type[Thread] | type[Generation]) -> tuple[Field[Any, Any], ...]:
-    """The model's columns but its id: every one is written on insert, so a new field is saved here too."""
-    return tuple(field for field in model._meta.concrete_fields if not field.primary_key)
-
-
-@functools.cache
-def _insert_sql(model: type[Thread] | type[Generation]) -> str:
-    """`INSERT ... RETURNING id` of one row of the model, to compose into a larger statement."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _columns(model))
-    placeholders = ", ".join(["%s"] * len(_columns(model)))
-    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders}) RETURNING id"  # noqa: S608
-
-
-def _insert_values(instance: Thread | Generation) -> list[Any]:
-    """The parameters of `_insert_sql` for a new instance, each prepared as `save()` prepares it."""
-    fields = _columns(type(instance))
-    return [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields]
-
-
-def _inserted(instance: Thread | Generation, pk: int) -> None:
-    instance.pk = pk
-    instance._state.adding, instance._state.db = False, connection.alias
 
 
 def options_to_dict(options: ThreadOptions) -> dict[str, Any]:
@@ -349,6 +260,24 @@ def thread_options(thread: Thread) -> ThreadOptions:
     return replace(options, **known)
 
 
+def history_bump(*, owner: User) -> None:
+    """Move the owner's history version on. Every change to someone's threads calls it in the change's own
+    transaction, so a history page cached under the old version is never served again."""
+    _history_bump(owner_ids=[owner.pk])
+
+
+def _history_bump(*, owner_ids: Iterable[int]) -> None:
+    User.objects.filter(pk__in=owner_ids).update(history_version=F("history_version") + 1)
+
+
+def thread_save(*, thread: Thread) -> Thread:
+    """Save a new or changed thread, and retire its owner's cached history pages."""
+    with transaction.atomic():
+        thread.save()
+        history_bump(owner=thread.owner)
+    return thread
+
+
 def thread_update(*, thread: Thread, **changes: Any) -> Thread:
     """Apply an edit from the editor or the API. `tweets` replaces the list; `shared` creates or drops the link."""
     if "tweets" in changes:
@@ -365,8 +294,7 @@ def thread_update(*, thread: Thread, **changes: Any) -> Thread:
     for field in ("title", "is_favourite", "is_archived"):
         if field in changes:
             setattr(thread, field, changes.pop(field))
-    thread.save()
-    return thread
+    return thread_save(thread=thread)
 
 
 def thread_duplicate(*, thread: Thread) -> Thread:
@@ -380,12 +308,37 @@ def thread_duplicate(*, thread: Thread) -> Thread:
         engine=thread.engine,
     )
     copy.set_tweets(thread.tweets)
-    copy.save()
-    return copy
+    return thread_save(thread=copy)
 
 
 def thread_delete(*, thread: Thread) -> None:
-    thread.delete()
+    with transaction.atomic():
+        thread.delete()
+        history_bump(owner=thread.owner)
+
+
+def thread_delete_many(*, threads: QuerySet[Thread]) -> int:
+    """Delete these threads, of any owners (the admin, the retention command); returns how many went."""
+    with transaction.atomic():
+        owners = set(threads.values_list("owner_id", flat=True))
+        deleted = threads.delete()[1].get(Thread._meta.label, 0)
+        _history_bump(owner_ids=owners)
+    return deleted
+
+
+def thread_delete_all_for_user(*, user: User) -> int:
+    """Delete every thread of one user (account deletion); returns how many went."""
+    return thread_delete_many(threads=Thread.objects.filter(owner=user))
+
+
+def thread_unshare_many(*, threads: QuerySet[Thread]) -> int:
+    """Take these threads' public pages down (moderation); returns how many were shared."""
+    with transaction.atomic():
+        shared = threads.exclude(share_token__isnull=True)
+        owners = set(shared.values_list("owner_id", flat=True))
+        stopped = shared.update(share_token=None)
+        _history_bump(owner_ids=owners)
+    return stopped
 
 
 def tweet_regenerate(*, thread: Thread, position: int, instruction: str | None = None) -> Thread:
@@ -413,4 +366,5 @@ def tweet_regenerate(*, thread: Thread, position: int, instruction: str | None =
         locked.set_tweets(mark_tweets(bodies, options.numbering))
         locked.regenerations += 1
         locked.save()
+        history_bump(owner=thread.owner)
     return locked

@@ -10,10 +10,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
 from django.utils import timezone
 
 from generator.models import Thread
+from generator.services import thread_delete_many
 
 BATCH = 1000
 
@@ -42,6 +42,5 @@ class Command(BaseCommand):
         deleted = 0
         # In batches, so a first run over years of history never holds one huge transaction.
         while batch := list(old.order_by("pk").values_list("pk", flat=True)[:BATCH]):
-            with transaction.atomic():
-                deleted += Thread.objects.filter(pk__in=batch).delete()[1].get("generator.Thread", 0)
+            deleted += thread_delete_many(threads=Thread.objects.filter(pk__in=batch))
         self.stdout.write(f"{deleted} thread(s) created before {cutoff:%Y-%m-%d} deleted; favourites kept.")

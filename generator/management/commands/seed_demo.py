@@ -18,7 +18,7 @@ from generator.domain import Article, ThreadOptions
 from generator.engines import build_thread, style_spec
 from generator.local_engine import LocalEngine
 from generator.models import Style, Thread
-from generator.services import options_to_dict
+from generator.services import options_to_dict, thread_save
 
 EMAIL = "demo@threadr.localhost"
 
@@ -106,4 +106,4 @@ class Command(BaseCommand):
             engine="local",
         )
         thread.set_tweets(tweets)
-        thread.save()
+        thread_save(thread=thread)
