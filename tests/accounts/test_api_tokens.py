@@ -130,16 +130,27 @@ def test_last_use_is_written_at_most_once_a_minute(alice):
     )
 
 
-def test_the_token_lookup_is_planned_once_per_database_connection(alice, bob):
-    """Every API call starts with the lookup; PostgreSQL keeps it prepared instead of planning it each time."""
-    from django.db import connection
+def test_a_token_is_checked_in_one_query_and_its_use_written_at_most_once_a_minute(alice, django_assert_num_queries):
+    issued = api_token_create(user=alice, name="cli")
+    first = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
-    api = APIClient()
-    for user in (alice, bob, alice):
-        api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=user, name='cli').raw}")
-        assert api.get("/api/v1/usage").status_code == 200
-    assert api_token_authenticate(raw="thr_not-a-real-token") is None
+    with django_assert_num_queries(2):  # the lookup, and the first use written
+        user = api_token_authenticate(raw=issued.raw, now=first)
+    with django_assert_num_queries(1):
+        assert api_token_authenticate(raw=issued.raw, now=first + timedelta(seconds=30)) == alice
+    with django_assert_num_queries(1):
+        assert api_token_authenticate(raw="thr_not-a-real-token") is None
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%accounts_apitoken%"])
-        assert cursor.fetchone() == (1,)
+    assert user == alice
+    assert user.email_verified is True  # alice confirmed her address; the lookup found out on the way
+
+
+def test_the_token_lookup_says_whether_the_owner_confirmed_their_address(db):
+    from tests.conftest import make_user
+
+    unconfirmed = make_user("carol@example.com", verified=False)
+
+    user = api_token_authenticate(raw=api_token_create(user=unconfirmed, name="cli").raw)
+
+    assert user == unconfirmed
+    assert user.email_verified is False
