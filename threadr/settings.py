@@ -96,20 +96,25 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     _db = database_from_url(DATABASE_URL)
-    if _db["ENGINE"] == "django.db.backends.postgresql":
-        _db["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django requires 0 with it
-        _db["ENGINE"] = "threadr.lib.postgresql"  # Django's backend; its pool recovers from mass disconnects
-        _db["OPTIONS"] = {
-            **_db.get("OPTIONS", {}),
-            "pool": {
-                "min_size": env_int("DB_POOL_MIN_SIZE", 2),
-                "max_size": env_int("DB_POOL_MAX_SIZE", 20),
-                "timeout": env_float("DB_POOL_TIMEOUT", 10.0),
-            },
-            "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5),
-        }
 else:
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django requires 0 with it
+    _db["OPTIONS"] = {
+        **_db.get("OPTIONS", {}),
+        "pool": {
+            "min_size": env_int("DB_POOL_MIN_SIZE", 2),
+            "max_size": env_int("DB_POOL_MAX_SIZE", 20),
+            "timeout": env_float("DB_POOL_TIMEOUT", 10.0),
+        },
+        "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5),
+    }
+elif _db["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it begins (select_for_update does nothing there), so concurrent
+    # quota reservations queue as they do behind PostgreSQL's row lock instead of failing with "database is locked".
+    _db["OPTIONS"] = {**_db.get("OPTIONS", {}), "transaction_mode": "IMMEDIATE"}
+# With the pool, Django gives psycopg_pool its documented check: a pooled connection the database dropped (a
+# restart, a failover) is thrown away before a request gets it.
 _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

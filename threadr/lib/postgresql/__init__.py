@@ -1,1 +1,0 @@
-"""Django's PostgreSQL backend with a pool that recovers at once when the database drops every connection."""
