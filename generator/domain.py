@@ -26,20 +26,21 @@ class Numbering(StrEnum):
 @dataclass(frozen=True)
 class NumberingFormat:
     """The mark a numbering style appends to a tweet's body: `{position}` and `{count}` stand for the tweet's
-    place in the thread and the thread's length."""
+    place in the thread and the thread's length. `label` names the style where a person picks one."""
 
     mark: str
+    label: str
     first_only: bool = False  # only the first tweet carries the mark
 
 
 # The one definition of the numbering styles. The browser's editor numbers with the same table:
 # static/js/numbering-formats.js is generated from it by `python -m generator.xtext_data`.
 NUMBERING_FORMATS: dict[Numbering, NumberingFormat] = {
-    Numbering.FRACTION: NumberingFormat(" {position}/{count}"),  # "… 1/7"
-    Numbering.SLASH: NumberingFormat(" {position}/"),  # "… 1/"
-    Numbering.PAREN: NumberingFormat(" ({position}/{count})"),  # "… (1/7)"
-    Numbering.THREAD_EMOJI: NumberingFormat(" 🧵", first_only=True),
-    Numbering.NONE: NumberingFormat(""),
+    Numbering.FRACTION: NumberingFormat(" {position}/{count}", "1/5 at the end"),
+    Numbering.SLASH: NumberingFormat(" {position}/", "1/ at the end"),
+    Numbering.PAREN: NumberingFormat(" ({position}/{count})", "(1/5) at the end"),
+    Numbering.THREAD_EMOJI: NumberingFormat(" 🧵", "🧵 on the first tweet", first_only=True),
+    Numbering.NONE: NumberingFormat("", "No numbering"),
 }
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from accounts.models import User
 from billing.selectors import plans_on_sale
 from generator.api.outputs import ThreadOutput
-from generator.domain import MAX_TWEETS, Numbering, Tone
+from generator.domain import MAX_TWEETS, NUMBERING_FORMATS, Tone
 from generator.selectors import (
     styles_for_user,
     thread_get_for_user,
@@ -34,7 +34,7 @@ def _editor_context(user: User) -> dict[str, object]:
         "usage": usage_for(user=user),
         "styles": styles_for_user(user=user),
         "tones": [tone.value for tone in Tone],
-        "numberings": [numbering.value for numbering in Numbering],
+        "numberings": [(numbering.value, spec.label) for numbering, spec in NUMBERING_FORMATS.items()],
         "max_tweets": MAX_TWEETS,
         "tweet_counts": range(1, MAX_TWEETS + 1),
         "max_rewrites": settings.MAX_REGENERATIONS_PER_THREAD,

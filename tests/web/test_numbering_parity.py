@@ -9,9 +9,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from generator import xtext_data
-from generator.domain import MAX_TWEETS, Numbering
+from generator.domain import MAX_TWEETS, NUMBERING_FORMATS, Numbering
 from generator.splitter import mark_tweets, numbering_mark, unnumber_tweets
 from tests.web.conftest import PageProblems, open_page
+from tests.web.helpers import login
 from tests.web.test_editor import make_thread, open_editor
 
 pytestmark = pytest.mark.browser
@@ -93,4 +94,17 @@ def test_the_editor_shows_a_saved_thread_numbered_as_the_server_numbered_it(brow
     expect(page.locator(".tweet-card .tweet-mark")).to_have_text(marks)
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#editor-preview .x-text")).to_have_text(thread.tweets)
+    assert problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_offers_every_numbering_format_by_the_label_the_table_gives_it(browser, live_server, alice):
+    problems = PageProblems()
+    page = open_page(browser, problems, width=1280, height=900, base_url=live_server.url)
+    login(page, live_server, alice)
+    page.goto("/app/")
+
+    options = page.locator("#opt-numbering option")
+    expect(options).to_have_text([spec.label for spec in NUMBERING_FORMATS.values()])
+    assert [option.get_attribute("value") for option in options.all()] == [numbering.value for numbering in Numbering]
     assert problems == []
