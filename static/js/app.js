@@ -70,7 +70,7 @@ function requestBody() {
   const data = new FormData(form);
   const maxTweets = data.get("max_tweets");
   const body = {
-    style: data.get("style") || "summary",
+    style: data.get("style") || undefined, // none picked: the API applies its default style
     tone: data.get("tone"),
     max_tweets: maxTweets ? Number(maxTweets) : null,
     numbering: data.get("numbering"),

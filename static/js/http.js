@@ -27,7 +27,7 @@ export function apiError(error, response) {
   });
 }
 
-export function csrfToken() {
+function csrfToken() {
   const field = document.querySelector("input[name=csrfmiddlewaretoken]");
   return field ? field.value : "";
 }
