@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
+from generator import services
 from generator.models import Thread
 from tests.conftest import DEAD_REDIS
 from tests.generator.conftest import ARTICLE
@@ -22,8 +23,7 @@ pytestmark = pytest.mark.django_db
 def make_thread(owner, title="Remote writing habits", tweets=None, **fields) -> Thread:
     thread = Thread(owner=owner, title=title, engine="local", source_text="Some source.", **fields)
     thread.set_tweets(tweets or ["Lead with the conclusion. 1/2", "Keep documents alive. 2/2"])
-    thread.save()
-    return thread
+    return services.thread_save(thread=thread)  # as every path that writes threads does
 
 
 def test_it_lists_threads_newest_first_in_drf_pages(alice_api, alice):
@@ -45,7 +45,7 @@ def test_it_lists_threads_newest_first_in_drf_pages(alice_api, alice):
 
 def test_the_list_runs_a_constant_number_of_queries(alice_api, alice):
     def queries_for(count: int) -> int:
-        Thread.objects.all().delete()
+        services.thread_delete_many(threads=Thread.objects.all())
         for number in range(count):
             make_thread(alice, title=f"Thread {number}")
         with CaptureQueriesContext(connection) as captured:
@@ -366,7 +366,10 @@ def test_it_builds_every_history_page_afresh_when_the_cache_is_off(api, alice, s
         ),
         pytest.param(lambda api, thread: api.delete(f"/api/v1/threads/{thread.pk}"), id="delete"),
         pytest.param(lambda api, thread: api.post(f"/api/v1/threads/{thread.pk}/duplicate"), id="duplicate"),
-        pytest.param(lambda api, thread: Thread.objects.filter(pk=thread.pk).delete(), id="delete-outside-api"),
+        pytest.param(
+            lambda api, thread: services.thread_delete_many(threads=Thread.objects.filter(pk=thread.pk)),
+            id="delete-outside-api",
+        ),
         pytest.param(lambda api, thread: make_thread(thread.owner, title="Made elsewhere"), id="create-outside-api"),
         pytest.param(
             lambda api, thread: api.post("/api/v1/generations", {"text": ARTICLE}, format="json"), id="generate"
