@@ -12,10 +12,11 @@ such a pool. It does for it what `httpx2.HTTPTransport` does for the stock pool:
 response, and raises httpcore2's errors as httpx2's, which the SDK turns into its own. Proxies from the
 environment (`HTTPS_PROXY`) are still served by httpx2's own proxy transport, without the per-read cap.
 
-One more duty: the SDK's synchronous `Stream` closes the response as soon as it reads `[DONE]`, while the body's
-final empty chunk is usually still on its way, and closing a response before its body ends drops the connection.
-So closing a reply first reads on briefly (`DRAIN_SECONDS`, as the SDK's asynchronous `Stream` does), letting
+One more duty: the SDK's synchronous `Stream` closes the response as soon as it reads `[DONE]`, before the body's
+final empty chunk may have been read, and closing a response before its body ends drops the connection. So
+closing a reply first reads on for at most `DRAIN_SECONDS` (as the SDK's asynchronous `Stream` does), letting
 the connection go back to the pool for the next generation instead of costing a new one (and a TLS handshake).
+A reply closed while still streaming (the engine had all the tweets it may show) is dropped after that wait.
 """
 
 from __future__ import annotations
