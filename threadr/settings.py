@@ -100,6 +100,7 @@ else:
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 if _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django requires 0 with it
+    _db["ENGINE"] = "threadr.lib.postgresql"  # Django's backend, whose pool recovers from a restart at once
     _db["OPTIONS"] = {
         **_db.get("OPTIONS", {}),
         "pool": {
@@ -113,8 +114,8 @@ elif _db["ENGINE"] == "django.db.backends.sqlite3":
     # A transaction takes SQLite's write lock when it begins (select_for_update does nothing there), so concurrent
     # quota reservations queue as they do behind PostgreSQL's row lock instead of failing with "database is locked".
     _db["OPTIONS"] = {**_db.get("OPTIONS", {}), "transaction_mode": "IMMEDIATE"}
-# With the pool, Django gives psycopg_pool its documented check: a pooled connection the database dropped (a
-# restart, a failover) is thrown away before a request gets it.
+# With the pool, a pooled connection the database dropped (a restart, a failover) is thrown away before a request
+# gets it.
 _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
