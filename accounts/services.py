@@ -1,4 +1,4 @@
-"""Writes for accounts: API tokens, data export, account deletion."""
+"""Writes for accounts: API tokens and the admin's quota resets."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from accounts.models import ApiToken, User
-from billing.selectors import subscription_keeps_account
+from accounts.models import ApiToken, QuotaReset, User
 
 TOKEN_PREFIX = "thr_"  # noqa: S105 - a public prefix, not a secret
 
@@ -76,16 +75,10 @@ def user_email_verified(user: User) -> bool:
 LAST_USED_EVERY = timedelta(seconds=60)
 
 
-class DeletionBlocked(Exception):
-    """The account cannot be deleted yet; the message says what to do first."""
-
-
-@transaction.atomic
-def user_delete(*, user: User) -> None:
-    """Delete the account and everything personal: threads, generations, tokens, emails. Payment records the law
-    requires stay, detached from the person (the billing app's foreign keys are SET_NULL)."""
-    if subscription_keeps_account(user=user):
-        raise DeletionBlocked(
-            "You have a Pro subscription that renews. Cancel it first from Manage billing, then delete your account."
-        )
-    user.delete()
+def quota_reset(*, user: User, actor: User, now: datetime | None = None) -> QuotaReset:
+    """Give the user a fresh day: generations before `now` stop counting towards today's quota (the month still
+    counts them). Written with its audit row in one transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(quota_reset_at=now)
+        return QuotaReset.objects.create(user=user, actor=actor, created=now)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "billing",
     "generator",
+    "threadr.account",
 ]
 
 MIDDLEWARE = [

@@ -19,7 +19,7 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("threadr.account.urls")),
     path("accounts/", include("allauth.urls")),
     path("billing/", include("billing.urls")),
     path("staff/", staff_views.dashboard, name="staff-dashboard"),

@@ -4,12 +4,16 @@ subscription would keep charging."""
 from __future__ import annotations
 
 import json
+from unittest import mock
 
 import pytest
 
 from accounts.models import User
 from billing.models import Plan, Purchase, Subscription
+from generator import services as generator_services
+from generator.models import Thread
 from tests.conftest import PASSWORD
+from threadr.account import services
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +71,29 @@ def test_the_export_lists_purchases(client, alice):
     assert [(item["plan__name"], item["amount_cents"]) for item in data["purchases"]] == [
         (Plan.objects.get(slug="pass-30").name, 499)
     ]
+
+
+def test_it_deletes_the_threads_through_the_generators_service(client, alice, mallory):
+    Thread.objects.create(owner=alice, title="Mine", engine="local", tweets=["a"])
+    Thread.objects.create(owner=mallory, title="Not mine", engine="local", tweets=["b"])
+    client.force_login(alice)
+
+    with mock.patch.object(
+        services, "thread_delete_all_for_user", wraps=generator_services.thread_delete_all_for_user
+    ) as deleting:
+        assert client.post("/accounts/settings/delete/", {"password": PASSWORD}).status_code == 302
+
+    deleting.assert_called_once()
+    assert deleting.call_args.kwargs["user"].email == "alice@example.com"
+    assert list(Thread.objects.values_list("title", flat=True)) == ["Not mine"]
+
+
+def test_a_blocked_deletion_is_a_threadr_error_with_its_own_code(alice):
+    Subscription.objects.create(user=alice, stripe_subscription_id="sub_live", status="active")
+
+    with pytest.raises(services.DeletionBlocked) as blocked:
+        services.user_delete(user=alice)
+
+    assert (blocked.value.code, blocked.value.status) == ("deletion_blocked", 409)
+    assert Thread.objects.filter(owner=alice).count() == 0
+    assert User.objects.filter(pk=alice.pk).exists()

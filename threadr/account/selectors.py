@@ -1,20 +1,17 @@
-"""Reads for accounts."""
+"""Reads over the whole account."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
-
-from accounts.models import User
+from accounts.models import ApiToken, User
 from billing.selectors import purchases_for_export
+from generator.models import Generation, Thread
 
 
 def user_export(*, user: User) -> dict[str, Any]:
     """Everything Threadr keeps about a person, as JSON-ready data (the "export my data" download)."""
-    Thread = apps.get_model("generator", "Thread")
-    Generation = apps.get_model("generator", "Generation")
-    data: dict[str, Any] = {
+    return {
         "profile": {
             "email": user.email,
             "display_name": user.display_name,
@@ -23,7 +20,7 @@ def user_export(*, user: User) -> dict[str, Any]:
             "premium_until": user.premium_until,
         },
         "api_tokens": list(
-            user.api_tokens.values("name", "prefix", "created_at", "last_used_at", "revoked_at")  # type: ignore[attr-defined]
+            ApiToken.objects.filter(user=user).values("name", "prefix", "created_at", "last_used_at", "revoked_at")
         ),
         "threads": list(
             Thread.objects.filter(owner=user).values(
@@ -45,6 +42,5 @@ def user_export(*, user: User) -> dict[str, Any]:
                 "status", "engine", "input_kind", "error_code", "created_at", "finished_at", "duration_ms"
             )
         ),
+        "purchases": purchases_for_export(user=user),
     }
-    data["purchases"] = purchases_for_export(user=user)
-    return data

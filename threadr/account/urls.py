@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from threadr.account import views
 
 urlpatterns = [
     path("settings/", views.account_settings, name="account_settings"),

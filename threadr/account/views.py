@@ -1,4 +1,4 @@
-"""Account settings: plan and usage, API tokens, data export, deletion."""
+"""The account settings page (plan and usage, API tokens), the data export and deleting the account."""
 
 from __future__ import annotations
 
@@ -7,22 +7,26 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import selectors, services
-from accounts.models import ApiToken, User
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import ApiToken
+from accounts.services import api_token_create, api_token_revoke
 from billing.models import Plan
 from billing.selectors import customer_for_user, plans_on_sale, user_current_plan
 from generator.selectors import usage_for
+from threadr.account import selectors, services
 
 
-def _settings_page(request: HttpRequest, *, new_token: str | None = None, status: int = 200) -> HttpResponse:
+def _settings_page(
+    request: AuthenticatedHttpRequest, *, new_token: str | None = None, status: int = 200
+) -> HttpResponse:
     """The settings page, with what the plan card needs: the plan's name, whether Stripe's portal has anything to
     manage (only after a checkout), and the pass on sale if this server can sell it."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     usage = usage_for(user=user)
     offers = [offer for offer in plans_on_sale() if offer.purchasable]
     context = {
@@ -39,31 +43,31 @@ def _settings_page(request: HttpRequest, *, new_token: str | None = None, status
 
 @login_required
 @require_safe
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _settings_page(request)
 
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The new token is shown once, in this response, and never again."""
-    issued = services.api_token_create(user=request.user, name=request.POST.get("name", ""))  # type: ignore[arg-type]
+    issued = api_token_create(user=request.user, name=request.POST.get("name", ""))
     return _settings_page(request, new_token=issued.raw, status=201)
 
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at=None)
-    services.api_token_revoke(token=token)
+    api_token_revoke(token=token)
     messages.success(request, f"The token “{token.name}” was revoked. Scripts using it will get 401.")
     return redirect("account_settings")
 
 
 @login_required
 @require_safe
-def data_export(request: HttpRequest) -> HttpResponse:
-    data = selectors.user_export(user=request.user)  # type: ignore[arg-type]
+def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    data = selectors.user_export(user=request.user)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json"
     )
@@ -74,14 +78,13 @@ def data_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if user.check_password(request.POST.get("password", "")):
+        if request.user.check_password(request.POST.get("password", "")):
             try:
-                services.user_delete(user=user)
+                services.user_delete(user=request.user)
             except services.DeletionBlocked as blocked:
-                return render(request, "account/delete.html", {"error": str(blocked)}, status=409)
+                return render(request, "account/delete.html", {"error": blocked.message}, status=blocked.status)
             logout(request)
             messages.success(request, "Your account and your threads were deleted. Thank you for using Threadr.")
             return redirect("landing")
