@@ -3,9 +3,10 @@ levers on a user are audited, and the sign-in page holds off password guessing."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -140,6 +141,7 @@ def test_the_generation_ledger_is_filterable_and_cannot_be_edited(admin_client, 
     assert admin_client.get("/admin/generator/generation/add/").status_code == 403
 
 
+@time_machine.travel(datetime(2026, 5, 4, 12, 0, 30, tzinfo=UTC), tick=False)  # all four in one throttle window
 def test_admin_sign_in_attempts_are_limited_per_address(client, settings, admin_user):
     settings.ADMIN_LOGIN_RATE = 3
     wrong = {"username": admin_user.email, "password": "wrong", "next": "/admin/"}
