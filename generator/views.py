@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from billing.selectors import plans_on_sale
 from generator.api.outputs import ThreadOutput
@@ -46,30 +47,30 @@ def _editor_context(user: User) -> dict[str, object]:
 
 @login_required
 @require_safe
-def app_page(request: HttpRequest) -> HttpResponse:
+def app_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The generator: paste or link an article, watch the thread stream in, then edit it in place."""
-    return render(request, "generator/app.html", _editor_context(request.user))  # type: ignore[arg-type]
+    return render(request, "generator/app.html", _editor_context(request.user))
 
 
 @login_required
 @require_safe
-def thread_page(request: HttpRequest, pk: int) -> HttpResponse:
+def thread_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One saved thread in the editor."""
-    thread = thread_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
+    thread = thread_get_for_user(user=request.user, pk=pk)
     # The editor starts from the same JSON the API serves.
-    context = {**_editor_context(request.user), "thread": thread, "thread_data": ThreadOutput(thread).data}  # type: ignore[arg-type]
+    context = {**_editor_context(request.user), "thread": thread, "thread_data": ThreadOutput(thread).data}
     return render(request, "generator/thread.html", context)
 
 
 @login_required
 @require_safe
-def history_page(request: HttpRequest) -> HttpResponse:
+def history_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every thread the user made: search, filter, sort, and act on them.
 
     The query string holds the whole view (q, show, sort, page), so the page works without JavaScript and a
     reload keeps the search. history.js asks for the same URL with `X-Threadr-Fragment: results` and gets only
     the results region back, so the cards are rendered in one place: here."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     query = request.GET.get("q", "").strip()[:200]
     show = request.GET.get("show", "all") if request.GET.get("show") in {"favourites", "archived"} else "all"
     sort = request.GET.get("sort", "newest") if request.GET.get("sort") in {"oldest", "title"} else "newest"
