@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from billing import services
 from billing.models import (
     Customer,
     Entitlement,
@@ -21,6 +20,7 @@ from billing.models import (
     Subscription,
     WebhookEvent,
 )
+from billing.services import webhooks
 from threadr.lib.admin import ReadOnlyAdmin
 
 
@@ -134,7 +134,7 @@ class WebhookEventAdmin(admin.ModelAdmin):
     @admin.action(description="Process again")
     def process_again(self, request: HttpRequest, queryset: QuerySet[WebhookEvent]) -> None:
         """Re-run events (say after a fix). Handlers re-read Stripe and are idempotent, so nothing applies twice."""
-        results = [services.webhook_event_process(event=event, again=True) for event in queryset.order_by("received")]
+        results = [webhooks.webhook_event_process(event=event, again=True) for event in queryset.order_by("received")]
         failed = [event for event in results if event.processed is None]
         if failed:
             names = ", ".join(event.stripe_event_id for event in failed)

@@ -23,6 +23,7 @@ CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
 MAX_NETWORK_RETRIES = 2
 WEBHOOK_TOLERANCE_SECONDS = 300
+PAID_SESSION_STATUSES = frozenset({"paid", "no_payment_required"})
 
 
 class StripeError(Exception):
@@ -64,6 +65,10 @@ class CheckoutSession:
     currency: str
     plan_slug: str | None
 
+    @property
+    def paid(self) -> bool:
+        return self.payment_status in PAID_SESSION_STATUSES
+
 
 @dataclass(frozen=True)
 class SubscriptionInfo:
@@ -90,6 +95,16 @@ class DisputeInfo:
     id: str
     status: str
     charge_id: str
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    """A Checkout Session with what its payment started: the subscription, or the charge with its refunds so far.
+    Both are None until the session is paid."""
+
+    session: CheckoutSession
+    subscription: SubscriptionInfo | None
+    charge: ChargeInfo | None
 
 
 @dataclass(frozen=True)
@@ -182,6 +197,17 @@ def checkout_session_create(
 
 def checkout_session_retrieve(session_id: str) -> CheckoutSession:
     return _checkout_session(_call(_client().v1.checkout.sessions.retrieve, session_id))
+
+
+def checkout_result_retrieve(session: CheckoutSession) -> CheckoutResult:
+    """Read what a paid session started; a session not paid yet started nothing."""
+    subscription_id = session.subscription_id if session.paid else None
+    payment_intent_id = session.payment_intent_id if session.paid else None
+    return CheckoutResult(
+        session=session,
+        subscription=subscription_retrieve(subscription_id) if subscription_id else None,
+        charge=payment_intent_charge(payment_intent_id) if payment_intent_id else None,
+    )
 
 
 def _checkout_session(session: Any) -> CheckoutSession:

@@ -14,8 +14,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
-from billing import selectors, services, stripe_client
+from billing import selectors, stripe_client
 from billing.models import Purchase
+from billing.services import fulfilment, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +41,13 @@ def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
     plan = selectors.plan_get_on_sale(slug=plan_slug)
     success_url = request.build_absolute_uri(reverse("billing:success")) + "?session_id={CHECKOUT_SESSION_ID}"
     try:
-        url = services.checkout_start(
+        url = fulfilment.checkout_start(
             user=_signed_in(request),
             plan=plan,
             success_url=success_url,
             cancel_url=request.build_absolute_uri(reverse("billing:cancelled")),
         )
-    except (services.PlanUnavailable, stripe_client.StripeError):
+    except (fulfilment.PlanUnavailable, stripe_client.StripeError):
         logger.warning("Checkout for %s could not start", plan.slug, exc_info=True)
         messages.error(request, UNAVAILABLE)
         return SeeOther(reverse("pricing"))
@@ -63,14 +64,15 @@ def success(request: HttpRequest) -> HttpResponse:
         raise Http404("No checkout session.")
     try:
         session = stripe_client.checkout_session_retrieve(session_id)
+        if session.client_reference_id != str(request.user.pk):
+            raise Http404("No such checkout session.")
+        checkout = stripe_client.checkout_result_retrieve(session)
     except stripe_client.StripeNotFound as error:
         raise Http404("No such checkout session.") from error
     except stripe_client.StripeError:
         logger.warning("Checkout session %s could not be read", session_id, exc_info=True)
         return render(request, "billing/processing.html", status=503)
-    if session.client_reference_id != str(request.user.pk):
-        raise Http404("No such checkout session.")
-    purchase = services.purchase_fulfil(session=session)
+    purchase = fulfilment.purchase_fulfil(checkout=checkout)
     if purchase is None or purchase.status == Purchase.Status.PENDING:
         return render(request, "billing/processing.html")
     _signed_in(request).refresh_from_db(fields=["premium_until"])
@@ -110,7 +112,7 @@ def webhook(request: HttpRequest) -> HttpResponse:
         payload = stripe_client.webhook_event(request.body, request.headers.get("Stripe-Signature"))
     except stripe_client.InvalidSignature:
         return HttpResponse("Invalid signature.", status=400, content_type="text/plain")
-    event = services.webhook_event_process(event=services.webhook_event_store(payload=payload))
+    event = webhooks.webhook_event_process(event=webhooks.webhook_event_store(payload=payload))
     if event.processed is None:
         return HttpResponse("Not processed; please retry.", status=500, content_type="text/plain")
     return HttpResponse("OK", content_type="text/plain")

@@ -38,7 +38,7 @@ def seed(apps, schema_editor):
     Plan = apps.get_model("billing", "Plan")
     for spec in PLANS:
         fields = {key: value for key, value in spec.items() if key not in ("slug", "price_setting")}
-        fields["stripe_price_id"] = getattr(settings, spec["price_setting"], "") or ""
+        fields["stripe_price_id"] = getattr(settings, str(spec["price_setting"]), "") or ""
         Plan.objects.get_or_create(slug=spec["slug"], defaults=fields)
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from billing.models import Customer, EntitlementChange, Subscription, WebhookEvent
-from billing.services import SUBSCRIPTION_GRACE
+from billing.services.fulfilment import SUBSCRIPTION_GRACE
 from tests.billing.conftest import deliver, fixture_event, logged_in, start_checkout
 
 pytestmark = pytest.mark.django_db

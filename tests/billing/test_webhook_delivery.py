@@ -11,8 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from billing import services
 from billing.models import EntitlementChange, Purchase, WebhookEvent
+from billing.services import entitlements, webhooks
 from tests.billing.conftest import deliver, fixture_event, start_checkout
 
 
@@ -107,7 +107,7 @@ def test_ten_copies_at_the_same_moment_grant_once(alice, fake_stripe):
 @pytest.mark.django_db
 def test_our_failure_answers_500_and_the_retry_applies_once(alice, fake_stripe, client, monkeypatch):
     event = paid_session_event(fake_stripe, alice)
-    real_save = services._entitlement_save
+    real_save = entitlements.entitlement_save
     calls = []
 
     def broken_once(*args, **kwargs):
@@ -116,7 +116,7 @@ def test_our_failure_answers_500_and_the_retry_applies_once(alice, fake_stripe, 
             raise RuntimeError("database hiccup")
         return real_save(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_entitlement_save", broken_once)
+    monkeypatch.setattr(entitlements, "entitlement_save", broken_once)
 
     first = deliver(client, event)
 
@@ -243,7 +243,7 @@ def test_process_again_from_reconcile_or_admin_repeats_no_effect(alice, fake_str
     deliver(client, paid_session_event(fake_stripe, alice))
     stored = WebhookEvent.objects.get()
 
-    again = services.webhook_event_process(event=stored, again=True)
+    again = webhooks.webhook_event_process(event=stored, again=True)
 
     assert again.attempts == 2
     assert EntitlementChange.objects.count() == 1

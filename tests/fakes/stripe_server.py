@@ -14,7 +14,7 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -62,6 +62,9 @@ class FakeStripe:
         self._failures: list[int] = []
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
+        # Called with (method, path) as each API request arrives, before it is answered: lets a test look at the
+        # world from outside the app at the moment the app is waiting on Stripe.
+        self.on_request: Callable[[str, str], None] | None = None
 
     # --- scripting, as Stripe would change things ---------------------------------------------------------------
 
@@ -227,6 +230,8 @@ class FakeStripe:
     # --- the API -----------------------------------------------------------------------------------------------------
 
     def handle(self, method: str, path: str, params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+        if self.on_request is not None:
+            self.on_request(method, path)
         with self._lock:
             self.requests.append((method, path, params, headers))
             if self._failures:
@@ -362,6 +367,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 64  # copies of one webhook read Stripe at the same moment
 
     def __init__(self, stripe: FakeStripe) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from billing.services import expiring_notify
+from billing.services.emails import expiring_notify
 
 
 class Command(BaseCommand):

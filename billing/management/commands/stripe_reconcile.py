@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from billing import stripe_client
-from billing.services import events_reconcile
+from billing.services.webhooks import events_reconcile
 
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
