@@ -19,6 +19,8 @@ from typing import Any
 import stripe
 from django.conf import settings
 
+from threadr.lib.errors import ThreadrError
+
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
 MAX_NETWORK_RETRIES = 2
@@ -26,28 +28,41 @@ WEBHOOK_TOLERANCE_SECONDS = 300
 PAID_SESSION_STATUSES = frozenset({"paid", "no_payment_required"})
 
 
-class StripeError(Exception):
-    """Stripe could not do what we asked. `retryable` says whether the same call may work later."""
+class StripeError(ThreadrError):
+    """Stripe could not do what we asked. `retryable` says whether the same call may work later. The message is
+    Stripe's own, for logs and the admin; pages show their own words."""
 
+    code = "stripe_error"
+    status = 502
     retryable = False
 
 
 class StripeUnavailable(StripeError):
     """Network failure, rate limit or a Stripe-side error: try again later."""
 
+    code = "stripe_unavailable"
+    status = 503
     retryable = True
 
 
 class StripeRejected(StripeError):
     """Stripe refused the request (bad key, bad parameters): trying again will not help."""
 
+    code = "stripe_rejected"
+
 
 class StripeNotFound(StripeRejected):
     """The object does not exist (in this mode, for this key)."""
 
+    code = "stripe_not_found"
+    status = 404
+
 
 class InvalidSignature(StripeError):
     """A webhook whose signature is missing, wrong, or too old."""
+
+    code = "invalid_signature"
+    status = 400
 
 
 @dataclass(frozen=True)

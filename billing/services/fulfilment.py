@@ -18,13 +18,17 @@ from accounts.models import User
 from billing import stripe_client
 from billing.models import Customer, Entitlement, EntitlementChange, Plan, Purchase, SentEmail, Subscription
 from billing.services import emails, entitlements
+from threadr.lib.errors import ThreadrError
 
 SUBSCRIPTION_GRACE = timedelta(days=2)
 FINAL_STATUSES = frozenset({"canceled", "incomplete_expired"})
 
 
-class PlanUnavailable(Exception):
+class PlanUnavailable(ThreadrError):
     """The plan cannot be bought here: Stripe is not configured or the plan has no Stripe price."""
+
+    code = "plan_unavailable"
+    status = 503
 
 
 # --- Checkout ---------------------------------------------------------------------------------------------------
@@ -43,7 +47,7 @@ def customer_get_or_create(*, user: User) -> Customer:
 def checkout_start(*, user: User, plan: Plan, success_url: str, cancel_url: str) -> str:
     """Open a Checkout Session for the plan and remember it as a pending purchase; returns Stripe's page URL."""
     if not stripe_client.configured() or not plan.stripe_price_id:
-        raise PlanUnavailable(plan.slug)
+        raise PlanUnavailable(f"The plan {plan.slug!r} cannot be bought on this server.")
     customer = customer_get_or_create(user=user)
     session = stripe_client.checkout_session_create(
         customer_id=customer.stripe_customer_id,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from billing import stripe_client
+from billing.services.fulfilment import PlanUnavailable
+from threadr.lib.errors import ThreadrError
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +63,20 @@ def test_the_portal_opens_for_customers_only(alice, bob, fake_stripe):
     assert fake_stripe.requests[-2][2]["return_url"] == "http://testserver/pricing"
     assert (not_yet.status_code, not_yet["Location"]) == (303, "/pricing")
     assert (broken.status_code, broken["Location"]) == (303, "/pricing")
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "status"),
+    [
+        (stripe_client.StripeUnavailable, "stripe_unavailable", 503),
+        (stripe_client.StripeRejected, "stripe_rejected", 502),
+        (stripe_client.StripeNotFound, "stripe_not_found", 404),
+        (stripe_client.InvalidSignature, "invalid_signature", 400),
+        (PlanUnavailable, "plan_unavailable", 503),
+    ],
+)
+def test_it_raises_threadr_errors_with_a_stable_code_and_status(error, code, status):
+    raised = error("Stripe said no.")
+
+    assert isinstance(raised, ThreadrError)
+    assert (raised.code, raised.status, raised.message) == (code, status, "Stripe said no.")
