@@ -1,0 +1,36 @@
+"""The built-in engine: a readable thread from any text, with no network and no key.
+
+It never invents content: every tweet is made of the article's own sentences plus a few fixed phrases (the hook's
+promise, labels such as "Q:", the closing line). When the article is longer than the thread may be, it keeps the
+most informative sentences in their original order, an extractive summary scored by content-word frequency,
+position and length. The style's `local_structure` decides the shape (numbered steps, arrow tips, Q/A pairs,
+labelled news beats...). The same article and options always give the same thread.
+
+The parts, in the order a thread is made:
+
+- `outline`: reading the article (title, headings, paragraphs, sentences and their scores, keywords);
+- `summarise`: choosing the sentences that fit;
+- `render`: laying them out in the style's structure and packing them into tweets;
+- `frame`: the hook, the closing tweets and the hashtags around them;
+- `phrases`: every fixed phrase the engine adds;
+- `rewrite`: a new version of one tweet of a finished thread;
+- `engine`: `LocalEngine` and `build_bodies`, which put the parts together.
+"""
+
+from generator.local_engine.engine import LocalEngine, auto_tweet_count, build_bodies
+from generator.local_engine.outline import Outline, Sentence, guess_title, read_article
+from generator.local_engine.phrases import CTA, fixed_phrases
+from generator.local_engine.rewrite import rewrite_body
+
+__all__ = [
+    "CTA",
+    "LocalEngine",
+    "Outline",
+    "Sentence",
+    "auto_tweet_count",
+    "build_bodies",
+    "fixed_phrases",
+    "guess_title",
+    "read_article",
+    "rewrite_body",
+]

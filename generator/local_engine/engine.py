@@ -1,0 +1,73 @@
+"""`LocalEngine` and the whole thread it builds: how many tweets, the hook, the chosen sentences rendered in the
+style's structure, the closing tweets and the hashtags, each body within the limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator import splitter
+from generator.domain import MAX_TWEETS, Article, StyleSpec, ThreadOptions
+from generator.errors import InputInvalid
+from generator.local_engine.frame import closing_tweets, hook, item_count, with_hashtags
+from generator.local_engine.outline import headline, read_article
+from generator.local_engine.phrases import CLOSINGS, HOT_TAKE_CLOSING
+from generator.local_engine.render import Shape
+from generator.local_engine.rewrite import rewrite_body
+from generator.local_engine.summarise import summarise
+
+WORDS_PER_TWEET = 120
+AUTO_MIN_TWEETS, AUTO_MAX_TWEETS = 3, 15
+
+
+class LocalEngine:
+    """Deterministic, extractive, offline. Implements `generator.domain.Engine`."""
+
+    name = "local"
+
+    def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str]:
+        yield from build_bodies(article=article, options=options, style=style)
+
+    def regenerate(
+        self,
+        *,
+        article: Article,
+        bodies: list[str],
+        position: int,
+        options: ThreadOptions,
+        style: StyleSpec,
+        instruction: str | None = None,
+    ) -> list[str]:
+        return rewrite_body(
+            article=article, bodies=bodies, position=position, options=options, style=style, instruction=instruction
+        )
+
+
+def auto_tweet_count(words: int) -> int:
+    """About one tweet per 120 words of article, between 3 and 15."""
+    return max(AUTO_MIN_TWEETS, min(AUTO_MAX_TWEETS, round(words / WORDS_PER_TWEET)))
+
+
+def build_bodies(*, article: Article, options: ThreadOptions, style: StyleSpec) -> list[str]:
+    """The whole thread's bodies, hook first, each within `splitter.body_limit(options)`."""
+    limit = splitter.body_limit(options)
+    outline = read_article(article)
+    if not headline(outline):
+        raise InputInvalid("There is no text to make a thread from.", code="empty_article")
+    structure = style.local_structure or "summary"
+    total = min(options.max_tweets or auto_tweet_count(outline.words), MAX_TWEETS)
+    closing = closing_tweets(outline, options)
+    capacity = total - 1 - len(closing)
+    while capacity < 1 and closing:
+        closing.pop()
+        capacity += 1
+    sentences = outline.sentences
+    if not outline.title and sentences:
+        sentences = sentences[1:]  # the lead sentence is the hook
+    closing_line = HOT_TAKE_CLOSING if structure == "hottake" else CLOSINGS[options.tone]
+    content = summarise(sentences, outline, Shape(structure, closing_line), capacity, limit) if capacity > 0 else []
+    first = hook(outline, structure, options, limit, count=item_count(content, structure))
+    thread = [first, *content, *closing]
+    if options.hashtags:
+        thread = with_hashtags(thread, outline.keywords, limit)
+    return thread

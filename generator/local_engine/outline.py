@@ -1,0 +1,212 @@
+"""Reading the article: the title (given or guessed from the first line), headings, paragraphs, list items and
+sentences, each sentence scored by how informative it is, and the keywords the hashtags are made from.
+
+Everything the engine does later works on the `Outline` read here, so the article is parsed once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from generator import splitter
+from generator.domain import Article
+
+HEADING_MAX_WORDS = 12
+
+_COMMON_WORDS = """a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has have having he
+her here hers herself him himself his how however i if in into is it its itself just let like made make many may me
+might more most much must my myself no nor not now of off on once only or other our ours ourselves out over own same
+she should so some such than that the their theirs them themselves then there these they this those through to too
+under until up upon us very was we were what when where which while who whom why will with within without would you
+your yours yourself yourselves one two get got use used using said says say new way ways thing things lot really even
+still every well back first last next day days time times year years week weeks people part kind"""
+STOPWORDS = frozenset(_COMMON_WORDS.split())
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_HEADING_MARK = re.compile(r"^#{1,6}\s+")
+_LIST_MARK = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s+")
+# A link-like word, matched from the word's start only: otherwise a word with no link in it is searched again from
+# each of its letters, which makes a long article's words cost the square of their length.
+_LINK_LIKE = re.compile(r"(?<!\S)\S*(?:://|www\.|\.(?:com|org|net|io|html?)\b)\S*", re.IGNORECASE)
+
+
+@dataclasses.dataclass(frozen=True)
+class Sentence:
+    index: int
+    text: str
+    paragraph: int
+    section: int  # index of the heading above it, -1 before the first heading
+    item: int  # which bulleted or numbered list item it belongs to, -1 outside lists
+    score: float
+    words: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Outline:
+    """An article read once: its title, headings and scored sentences in order."""
+
+    title: str
+    url: str
+    headings: tuple[str, ...]
+    sentences: tuple[Sentence, ...]
+    keywords: tuple[str, ...]
+    words: int
+    items: int  # list items in the article
+
+
+def guess_title(text: str) -> tuple[str, str]:
+    """Split pasted text into (title, body) when its first line reads as a title; otherwise ("", text)."""
+    return _split_title(splitter.normalize(text))
+
+
+def _split_title(text: str) -> tuple[str, str]:
+    """`guess_title` for text already normalized, which a long article need not pay for twice."""
+    first, _, rest = text.partition("\n\n")
+    if not rest or "\n" in first:
+        return "", text
+    title = _HEADING_MARK.sub("", first)
+    if _HEADING_MARK.match(first) or _looks_like_heading(title):
+        return title, rest
+    return "", text
+
+
+def _looks_like_heading(line: str) -> bool:
+    return (
+        0 < len(line) <= 120
+        and len(line.split()) <= HEADING_MAX_WORDS
+        and line[-1] not in ".!,;:…"
+        and not _LIST_MARK.match(line)
+    )
+
+
+def read_article(article: Article) -> Outline:
+    """Parse headings, list items and sentences, and score each sentence."""
+    text = splitter.normalize(article.text)
+    title = splitter.normalize(article.title)
+    guessed, rest = _split_title(text)
+    if not title:
+        title, text = guessed, rest
+    elif guessed and guessed.casefold() == title.casefold():
+        text = rest
+    headings: list[str] = []
+    raw: list[tuple[str, int, int, int]] = []
+    items = 0
+    paragraphs = [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
+    for number, paragraph in enumerate(paragraphs):
+        if "\n" not in paragraph and (
+            _HEADING_MARK.match(paragraph) or (_looks_like_heading(paragraph) and number + 1 < len(paragraphs))
+        ):
+            headings.append(_HEADING_MARK.sub("", paragraph))
+            continue
+        section = len(headings) - 1
+        for line, is_item in _lines(paragraph):
+            parts = [part.strip() for part in splitter.split_sentences(line)]
+            raw.extend((part, number, section, items if is_item else -1) for part in parts if part)
+            items += is_item
+    words = [_WORD.findall(part) for part, *_ in raw]
+    content = [_content_words(found) for found in words]
+    frequencies = _frequencies(content)
+    sentences = tuple(
+        Sentence(
+            index=index,
+            text=part,
+            paragraph=paragraph,
+            section=section,
+            item=item,
+            score=_score(
+                len(words[index]), content[index], index, len(raw), frequencies, first_in_paragraph=_first(raw, index)
+            ),
+            words=len(part.split()),
+        )
+        for index, (part, paragraph, section, item) in enumerate(raw)
+    )
+    return Outline(
+        title=title,
+        url=article.canonical_url or article.url,
+        headings=tuple(headings),
+        sentences=sentences,
+        keywords=_keywords(text, frequencies),
+        words=len(text.split()),
+        items=items,
+    )
+
+
+def headline(outline: Outline) -> str:
+    """The title, else the lead sentence, else the first heading."""
+    lead = outline.sentences[0].text if outline.sentences else ""
+    return outline.title or lead or next(iter(outline.headings), "")
+
+
+def _lines(paragraph: str) -> Iterator[tuple[str, bool]]:
+    """List items one by one; any other lines of the paragraph as one flowing text."""
+    prose: list[str] = []
+    for line in paragraph.split("\n"):
+        if _LIST_MARK.match(line):
+            if prose:
+                yield " ".join(prose), False
+                prose = []
+            yield _LIST_MARK.sub("", line), True
+        else:
+            prose.append(line)
+    if prose:
+        yield " ".join(prose), False
+
+
+def _first(raw: list[tuple[str, int, int, int]], index: int) -> bool:
+    """Whether the sentence opens its paragraph or list item."""
+    return index == 0 or raw[index - 1][1] != raw[index][1] or raw[index - 1][3] != raw[index][3]
+
+
+def _content_words(words: list[str]) -> set[str]:
+    lowered = (word.lower() for word in words)
+    return {word for word in lowered if len(word) > 2 and word not in STOPWORDS and not word.isdigit()}
+
+
+def _frequencies(content: list[set[str]]) -> dict[str, float]:
+    """Each content word's share of the most common one, counting the sentences it appears in."""
+    counts = Counter(word for words in content for word in words)
+    top = max(counts.values(), default=1)
+    return {word: count / top for word, count in counts.items()}
+
+
+def _score(
+    words: int, content: set[str], index: int, total: int, frequencies: dict[str, float], *, first_in_paragraph: bool
+) -> float:
+    """Informative sentences use the article's frequent content words; leads and paragraph openers carry the
+    argument; very short fragments and run-ons are rarely the point."""
+    score = sum(frequencies.get(word, 0.0) for word in content) / math.sqrt(max(words, 1))
+    score *= 1.0 + 0.3 * (1.0 - index / max(total, 1))
+    if index == 0:
+        score *= 1.5
+    elif first_in_paragraph:
+        score *= 1.2
+    if words < 5:
+        score *= 0.5
+    elif words > 45:
+        score *= 0.8
+    return score
+
+
+def _keywords(text: str, frequencies: dict[str, float]) -> tuple[str, ...]:
+    """The two most frequent content words as they are usually written, for hashtags."""
+    prose = _LINK_LIKE.sub(" ", text)
+    counts = Counter(_WORD.findall(prose))  # counted first, so each distinct word is checked once
+    spellings = {word: count for word, count in counts.items() if word.isalpha() and word.isascii()}
+    written = {word.lower() for word in spellings}
+    top = heapq.nsmallest(
+        2,
+        (word for word in frequencies if len(word) >= 4 and word in written),
+        key=lambda word: (-frequencies[word], word),
+    )
+    keywords = []
+    for word in top:
+        forms = sorted((form for form in spellings if form.lower() == word), key=lambda form: (-spellings[form], form))
+        form = forms[0] if forms else word
+        keywords.append(form if not form.islower() else form.capitalize())
+    return tuple(keywords)
