@@ -11,11 +11,10 @@ import functools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
+from typing import Any
 
 import openai
 from django.conf import settings
-from openai.types.chat import ChatCompletionMessageParam
 
 from generator.errors import ProviderError, ProviderRejected, ProviderTimeout, ProviderUnavailable
 from generator.llm.transport import DeadlineTransport, deadline_applied
@@ -47,6 +46,8 @@ MSG_NOT_CONFIGURED = "The AI engine is not configured: the site operator needs t
 # What a provider call may raise: the SDK's errors, our own, and the call's deadline passing between steps.
 FAILURES = (openai.OpenAIError, ProviderError, DeadlinePassed)
 
+Chunk = dict[str, Any]  # one `chat.completion.chunk` of a streamed reply, as the server sent it
+
 
 @functools.lru_cache(maxsize=8)
 def provider_client(api_key: str, base_url: str) -> openai.OpenAI:
@@ -57,16 +58,13 @@ def provider_client(api_key: str, base_url: str) -> openai.OpenAI:
 
 
 def warm_up() -> None:
-    """Build the shared provider client, and the chat resource the SDK loads on first use, now rather than in the
-    first generation. A setting the client refuses is logged, not raised: the site still serves, and generations
-    report it."""
+    """Build the shared provider client now rather than in the first generation. A setting the client refuses is
+    logged, not raised: the site still serves, and generations report it."""
     if settings.OPENAI_API_KEY:
         try:
-            client = provider_client(settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL)
+            provider_client(settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL)
         except Exception:
             logger.exception("Could not build the AI provider client; check OPENAI_BASE_URL")
-        else:
-            client.chat.completions  # noqa: B018 - the attribute's first access imports the resource
 
 
 def stream_completion(
@@ -78,6 +76,12 @@ def stream_completion(
     read more than the first token may take. Once the reply has begun, a server could still keep the connection
     busy without ever writing text, so until the first text arrives the waits keep to the first-token deadline
     too. An `error` object sent inside the stream comes out as the SDK's `APIError`; nothing is translated here.
+
+    The request goes through the SDK's documented way to make a request by path (`client.post`) rather than
+    `chat.completions.create`, for one reason: `create` builds a typed model of every chunk, and a reply is one
+    chunk per few characters, so those models cost a streamed generation more CPU than everything else it does
+    (bench/RESULTS.md). Asked for plain dicts, the SDK still sends the request, reads the server-sent events, stops
+    at `[DONE]` and raises its own errors, for a refused request and for an error sent inside the stream alike.
     """
     if not settings.OPENAI_API_KEY:
         raise ProviderRejected(MSG_NOT_CONFIGURED, code="not_configured")
@@ -85,11 +89,13 @@ def stream_completion(
     left = deadline.remaining()
     timeout = openai.Timeout(left, connect=min(connect, left), read=min(first_token, left))
     with deadline_applied(deadline):
-        chunks = client.chat.completions.create(
-            model=settings.OPENAI_MODEL,
-            messages=cast(list[ChatCompletionMessageParam], messages),
+        chunks = client.post(
+            "/chat/completions",
+            body={"model": settings.OPENAI_MODEL, "messages": messages, "stream": True},
+            cast_to=Chunk,
+            options={"timeout": timeout},
             stream=True,
-            timeout=timeout,
+            stream_cls=openai.Stream[Chunk],
         )
     with chunks:
         waiting = Deadline(min(first_token, deadline.remaining()))
@@ -98,13 +104,20 @@ def stream_completion(
                 chunk = next(chunks, None)
             if chunk is None:
                 return
-            if not chunk.choices:
-                continue  # a usage report, not text
-            choice = chunk.choices[0]
-            text = choice.delta.content or ""
+            text, finish_reason = _delta(chunk)
             if text:
                 waiting = deadline
-            yield text, choice.finish_reason
+            yield text, finish_reason
+
+
+def _delta(chunk: Chunk) -> tuple[str, str | None]:
+    """The text and finish reason of a `chat.completion.chunk`; a chunk without choices (a usage report) has none."""
+    choices = chunk.get("choices")
+    choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
+    delta = choice.get("delta")
+    text = delta.get("content") if isinstance(delta, dict) else None
+    finish_reason = choice.get("finish_reason")
+    return (text if isinstance(text, str) else ""), (finish_reason if isinstance(finish_reason, str) else None)
 
 
 @dataclass(frozen=True)
