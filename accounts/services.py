@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import ApiToken, QuotaReset, User
@@ -42,33 +41,24 @@ def api_token_revoke(*, token: ApiToken, now: datetime | None = None) -> None:
 
 
 def api_token_authenticate(*, raw: str, now: datetime | None = None) -> User | None:
-    """The active user owning this token, or None, in one query. Records when the token was last used (at most
-    once a minute), and whether the user has a verified email address (`email_verified`, read by
-    `user_email_verified`, which would otherwise ask on every API call)."""
+    """The active user owning this token, or None, in one query. Records when the token was last used, at most
+    once a minute."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     now = now or timezone.now()
-    verified = EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True)
-    token = (
-        ApiToken.objects.select_related("user")
-        .annotate(email_verified=Exists(verified))
-        .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    try:
+        token = ApiToken.objects.select_related("user").get(key_hash=token_hash(raw), revoked_at__isnull=True)
+    except ApiToken.DoesNotExist:
         return None
-    user = token.user
-    user.email_verified = token.email_verified  # type: ignore[attr-defined]
+    if not token.user.is_active:
+        return None
     if token.last_used_at is None or token.last_used_at < now - LAST_USED_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return user
+    return token.user
 
 
 def user_email_verified(user: User) -> bool:
-    """Whether the user has confirmed an email address: known already for a user the API token lookup loaded."""
-    known = getattr(user, "email_verified", None)
-    if known is not None:
-        return bool(known)
+    """Whether the user has confirmed an email address (generating needs one; reading history does not)."""
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
-from accounts.services import api_token_authenticate, api_token_create, api_token_revoke
+from accounts.services import api_token_authenticate, api_token_create, api_token_revoke, user_email_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -142,15 +142,21 @@ def test_a_token_is_checked_in_one_query_and_its_use_written_at_most_once_a_minu
         assert api_token_authenticate(raw="thr_not-a-real-token") is None
 
     assert user == alice
-    assert user.email_verified is True  # alice confirmed her address; the lookup found out on the way
+    assert user_email_verified(user) is True  # alice confirmed her address
 
 
-def test_the_token_lookup_says_whether_the_owner_confirmed_their_address(db):
+def test_a_token_of_an_owner_who_has_not_confirmed_their_address_signs_in_but_cannot_generate(db):
     from tests.conftest import make_user
 
     unconfirmed = make_user("carol@example.com", verified=False)
+    raw = api_token_create(user=unconfirmed, name="cli").raw
 
-    user = api_token_authenticate(raw=api_token_create(user=unconfirmed, name="cli").raw)
-
+    user = api_token_authenticate(raw=raw)
     assert user == unconfirmed
-    assert user.email_verified is False
+    assert user_email_verified(user) is False
+    client = APIClient()
+    response = client.post(
+        "/api/v1/generations", {"text": "word " * 100}, format="json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "email_unverified"
