@@ -27,6 +27,7 @@ from generator.selectors import (
     thread_list_for_user,
     usage_for,
 )
+from generator.services import MAX_TEXT_LENGTH
 
 
 def _editor_context(user: User) -> dict[str, object]:
@@ -39,6 +40,8 @@ def _editor_context(user: User) -> dict[str, object]:
         "max_tweets": MAX_TWEETS,
         "tweet_counts": range(1, MAX_TWEETS + 1),
         "max_rewrites": settings.MAX_REGENERATIONS_PER_THREAD,
+        "max_text_length": MAX_TEXT_LENGTH,
+        "max_text_length_label": f"{MAX_TEXT_LENGTH:,}",
         "plans": plans_on_sale(),
         "author_name": user.display_name or user.email.split("@", 1)[0],
         "author_handle": user.email.split("@", 1)[0],
