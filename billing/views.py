@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import User
+from accounts.http import AuthenticatedHttpRequest
 from billing import selectors, stripe_client
 from billing.models import Purchase
 from billing.services import fulfilment, webhooks
@@ -21,12 +21,6 @@ from billing.services import fulfilment, webhooks
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "Purchases are unavailable on this server right now. Please try again later."
-
-
-def _signed_in(request: HttpRequest) -> User:
-    """The user behind a `login_required` view."""
-    assert isinstance(request.user, User)
-    return request.user
 
 
 class SeeOther(HttpResponseRedirect):
@@ -37,12 +31,12 @@ class SeeOther(HttpResponseRedirect):
 
 @login_required
 @require_POST
-def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
+def checkout(request: AuthenticatedHttpRequest, plan_slug: str) -> HttpResponse:
     plan = selectors.plan_get_on_sale(slug=plan_slug)
     success_url = request.build_absolute_uri(reverse("billing:success")) + "?session_id={CHECKOUT_SESSION_ID}"
     try:
         url = fulfilment.checkout_start(
-            user=_signed_in(request),
+            user=request.user,
             plan=plan,
             success_url=success_url,
             cancel_url=request.build_absolute_uri(reverse("billing:cancelled")),
@@ -57,7 +51,7 @@ def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
 @never_cache
 @login_required
 @require_safe
-def success(request: HttpRequest) -> HttpResponse:
+def success(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Confirms the payment with Stripe itself, so premium starts now even if the webhook is still on its way."""
     session_id = request.GET.get("session_id", "")
     if not session_id:
@@ -75,7 +69,7 @@ def success(request: HttpRequest) -> HttpResponse:
     purchase = fulfilment.purchase_fulfil(checkout=checkout)
     if purchase is None or purchase.status == Purchase.Status.PENDING:
         return render(request, "billing/processing.html")
-    _signed_in(request).refresh_from_db(fields=["premium_until"])
+    request.user.refresh_from_db(fields=["premium_until"])
     return render(request, "billing/success.html", {"purchase": purchase})
 
 
@@ -86,9 +80,9 @@ def cancelled(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def portal(request: HttpRequest) -> HttpResponse:
+def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Stripe's Customer Portal: cards, invoices, cancelling. Only for users who ever went through checkout."""
-    customer = selectors.customer_for_user(user=_signed_in(request))
+    customer = selectors.customer_for_user(user=request.user)
     if customer is None:
         messages.info(request, "You have nothing to manage yet: buy a pass or subscribe first.")
         return SeeOther(reverse("pricing"))
