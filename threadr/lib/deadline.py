@@ -32,7 +32,3 @@ class Deadline:
         """The time a single wait may take: what is left, or `limit` if that is shorter."""
         left = self.remaining()
         return left if limit is None else min(limit, left)
-
-    @property
-    def passed(self) -> bool:
-        return self._clock() >= self.at
