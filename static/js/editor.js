@@ -186,8 +186,9 @@ class Editor {
 
   /**
    * Take `thread` (the API's JSON) as the server now holds it, keeping every edit made here since the last save
-   * (editor/merge.js says how). Returns whether the result holds edits the server has not got yet. A thread no
-   * newer than the copy this editor already has changes nothing. The change is one undo step when it changes
+   * (editor/merge.js says how). Says whether the server's title or tweets had changed (`news`) and whether the
+   * result holds edits the server has not got yet (`differs`). A thread no newer than the copy this editor
+   * already has changes nothing. The change is one undo step when it changes
    * what is shown, or always when the user asked for it (`asked`, as a rewrite is).
    */
   adopt(thread, { asked = false } = {}) {
@@ -195,7 +196,7 @@ class Editor {
     const focus = focusedCard(this.list);
     if (thread.version <= this.copy.version) {
       this.render(focus);
-      return false;
+      return { news: false, differs: false };
     }
     const merge = mergeThread({
       copy: this.copy,
@@ -212,7 +213,7 @@ class Editor {
     if (this.titleInput.value !== merge.title) this.titleInput.value = merge.title;
     this.lastTyping = { id: null, at: 0 };
     this.render(focus);
-    return merge.differs;
+    return { news: merge.news, differs: merge.differs };
   }
 
   // --- edits -----------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from generator import services
 from generator.models import Thread
 from tests.web.conftest import PageProblems, open_page
 from tests.web.test_editor import BODIES, card, make_thread, open_editor, saved, texts
@@ -102,6 +103,23 @@ def test_a_tab_that_saved_last_is_not_told_of_a_change_it_made_itself(browser, l
     assert set(answers) == {200}
     assert stored(thread)[:2] == [f"{A} One. 1/4", f"{B} Two. 2/4"]
     assert problems == [], problems
+
+
+def test_a_change_elsewhere_that_the_editor_does_not_show_is_taken_in_silently(browser, live_server, alice):
+    thread = make_thread(alice)
+    problems = PageProblems()
+    page = open_editor(browser, live_server, problems, alice, thread)
+    services.thread_update(thread=thread, is_favourite=True)  # starred in History, in another tab
+
+    type_into(page, 0, " Typed after it was starred.")
+    saved(page)
+
+    expect(page.locator("#editor-notice")).to_be_hidden()
+    final = Thread.objects.get(pk=thread.pk)
+    assert final.is_favourite is True
+    assert final.tweets[0] == f"{A} Typed after it was starred. 1/4"
+    assert len(problems) == 1
+    assert "status of 409" in problems[0]
 
 
 MERGE = """async (cases) => {

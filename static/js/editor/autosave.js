@@ -19,8 +19,8 @@ export class Autosave {
   /**
    * `url` is the thread's API address; `payload()` gives the PATCH body; `etag()` the version it was edited from;
    * `blocker()` says why the thread cannot be saved as it stands (or nothing); `onSaved(thread)` gets the server's
-   * answer; `onConflict(thread)` gets the thread as it is now when the save was made on an older version, and
-   * says whether the merge it makes still needs saving.
+   * answer; `onConflict(thread)` gets the thread as it is now when the save was made on an older version, merges,
+   * and says whether the title or tweets had changed there (`news`) and whether the merge needs saving (`differs`).
    */
   constructor(root, { url, payload, etag, blocker, onSaved, onConflict }) {
     this.root = root;
@@ -108,10 +108,12 @@ export class Autosave {
       });
     await this.saving;
     if (!current) return;
-    const unsaved = this.onConflict(current);
-    this.notice.querySelector("[data-role=notice-text]").textContent = CONFLICT_TEXT;
-    this.notice.hidden = false;
-    if (!unsaved) this.saved();
+    const { news, differs } = this.onConflict(current);
+    if (news) {
+      this.notice.querySelector("[data-role=notice-text]").textContent = CONFLICT_TEXT;
+      this.notice.hidden = false;
+    }
+    if (!differs) this.saved();
     else if (retries > 0) await this.save(retries - 1);
     else this.changed();
   }

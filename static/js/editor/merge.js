@@ -26,6 +26,10 @@ export class ServerCopy {
   }
 }
 
+function sameTexts(some, others) {
+  return some.length === others.length && some.every((text, index) => text === others[index]);
+}
+
 /** For each of `base`'s texts, the index of the text in `server` it became, or -1 if the server dropped it. */
 export function align(base, server) {
   // Longest common subsequence of equal texts: the tweets the server left alone.
@@ -60,9 +64,9 @@ export function align(base, server) {
 /**
  * Merge `server` ({ version, title, bodies }) with the editor's `items` ([{ id, body }] in order) and `title`,
  * given the `copy` they were edited from; `newItem(body)` makes an item for a tweet the server added. Returns the
- * merged `items` and `title`, the server's thread as the new saved `copy` (under the merged items' ids),
- * `changed`: whether the merge differs from what the editor shows, and `differs`: whether it holds edits the
- * server has not got yet.
+ * merged `items` and `title`, the server's thread as the new saved `copy` (under the merged items' ids), and
+ * whether the server's title or tweets differ from the copy (`news`), the merge from what the editor shows
+ * (`changed`) and the merge from the server's thread (`differs`: it holds edits the server has not got yet).
  */
 export function mergeThread({ copy, items, title, server, newItem }) {
   const base = copy.tweets.map((tweet) => tweet.body);
@@ -95,6 +99,7 @@ export function mergeThread({ copy, items, title, server, newItem }) {
   return {
     items: merged.map((entry) => entry.item),
     title: mergedTitle,
+    news: server.title !== copy.title || !sameTexts(server.bodies, base),
     changed:
       mergedTitle !== title ||
       bodies.length !== items.length ||

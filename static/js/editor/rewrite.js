@@ -40,7 +40,7 @@ export class Rewriter {
         method: "POST",
         body: { instruction },
       });
-      if (editor.adopt(thread, { asked: true })) editor.autosave.changed();
+      if (editor.adopt(thread, { asked: true }).differs) editor.autosave.changed();
       editor.focus({ id: editor.tweets.items[position - 1]?.id ?? id });
       editor.announce(`Tweet ${position} rewritten`);
     } catch (error) {
