@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from generator import services
 from generator.models import Thread
 from tests.web.conftest import PageProblems, open_page
+from tests.web.helpers import wait_until
 from tests.web.test_editor import BODIES, card, make_thread, open_editor, saved, texts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,6 +121,28 @@ def test_a_change_elsewhere_that_the_editor_does_not_show_is_taken_in_silently(b
     assert final.tweets[0] == f"{A} Typed after it was starred. 1/4"
     assert len(problems) == 1
     assert "status of 409" in problems[0]
+
+
+def test_what_is_typed_while_a_tweet_is_rewritten_is_kept(browser, live_server, alice):
+    thread = make_thread(alice)
+    problems = PageProblems()
+    page = open_editor(browser, live_server, problems, alice, thread)
+    held = []
+    page.route("**/tweets/2/regenerate", lambda route: held.append(route))  # held until the typing below is done
+
+    card(page, 1).get_by_role("button", name="Rewrite…").click()
+    card(page, 1).get_by_role("button", name="Rewrite tweet").click()
+    while not held:
+        page.wait_for_timeout(20)
+    type_into(page, 3, " Typed while rewriting.")
+    held[0].continue_()
+
+    expect(page.locator("#editor-announcer")).to_contain_text("rewritten")
+    saved(page)
+    assert texts(page)[3] == f"{D} Typed while rewriting."
+    assert wait_until(lambda: stored(thread)[3] == f"{D} Typed while rewriting. 4/4")
+    assert Thread.objects.get(pk=thread.pk).regenerations == 1
+    assert all("status of 409" in problem for problem in problems)
 
 
 MERGE = """async (cases) => {
