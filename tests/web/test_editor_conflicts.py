@@ -66,7 +66,7 @@ def test_a_save_from_a_stale_tab_is_merged_and_nothing_typed_is_lost(browser, li
     assert all("status of 409" in problem for problem in problems)  # Chromium logs every refused request
 
 
-def test_a_tweet_edited_in_both_tabs_keeps_the_text_typed_in_the_tab_saving_last(browser, live_server, alice):
+def test_a_tweet_deleted_in_one_tab_and_edited_in_the_other_keeps_what_was_typed(browser, live_server, alice):
     thread = make_thread(alice)
     problems = PageProblems()
     first = open_editor(browser, live_server, problems, alice, thread)
