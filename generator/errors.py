@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from threadr.lib.errors import ThreadrError
 
 if TYPE_CHECKING:
+    from generator.models import Thread
     from generator.selectors import Usage
 
 
@@ -89,3 +90,24 @@ class PremiumStyleRequired(GenerationError):
 class InputInvalid(GenerationError):
     code = "invalid_input"
     status = 400
+
+
+class VersionConflict(ThreadrError):
+    """An edit was made to a copy of the thread that another write has since replaced (409). The error carries the
+    thread as it now stands, so the client can merge its edits into it and send them again with its version."""
+
+    code = "version_conflict"
+    status = 409
+
+    def __init__(self, *, thread: Thread) -> None:
+        super().__init__(
+            "This thread changed elsewhere after you last read it. Nothing was saved: the current thread is attached; "
+            "apply your edits to it and send them with its version."
+        )
+        self.thread = thread
+
+    def details(self) -> dict[str, Any]:
+        # Imported here: the API's thread shape imports the services, which raise this error.
+        from generator.api.outputs import ThreadOutput
+
+        return {"thread": ThreadOutput(self.thread).data}

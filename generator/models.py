@@ -70,6 +70,9 @@ class Thread(models.Model):
     is_archived = models.BooleanField(default=False)
     share_token = models.CharField(max_length=43, unique=True, null=True, blank=True)
     regenerations = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Moves on with every write, so an editor can tell its copy is stale."
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -25,7 +25,7 @@ from accounts.models import User
 from generator import xtext
 from generator.domain import Article, Numbering, ThreadOptions
 from generator.engines import get_engine, style_spec
-from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded
+from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded, VersionConflict
 from generator.models import Generation, Style, Thread
 from generator.selectors import Usage, style_active, styles_active, usage_for
 from generator.splitter import mark_tweets, number_tweets, unnumber_tweets
@@ -271,15 +271,33 @@ def _history_bump(*, owner_ids: Iterable[int]) -> None:
 
 
 def thread_save(*, thread: Thread) -> Thread:
-    """Save a new or changed thread, and retire its owner's cached history pages."""
+    """Save a new or changed thread, move a changed thread's version on, and retire its owner's cached history
+    pages. The database counts the version, so two writes that race can never both produce the same one."""
+    changed = thread.pk is not None
     with transaction.atomic():
+        if changed:
+            thread.version = F("version") + 1
         thread.save()
         history_bump(owner=thread.owner)
+    if changed:
+        thread.refresh_from_db(fields=["version"])
     return thread
 
 
-def thread_update(*, thread: Thread, **changes: Any) -> Thread:
-    """Apply an edit from the editor or the API. `tweets` replaces the list; `shared` creates or drops the link."""
+def thread_update(*, thread: Thread, expected_version: int | None = None, **changes: Any) -> Thread:
+    """Apply an edit from the editor or the API to the thread as it stands now (re-read under a lock, so an edit
+    of one field never writes back another field's stale value). `tweets` replaces the list; `shared` creates or
+    drops the link. `expected_version` is the version the edit was made on: if another write has moved the thread
+    on since, nothing is written and VersionConflict carries the current thread. Without it the last write wins."""
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        if expected_version is not None and thread.version != expected_version:
+            raise VersionConflict(thread=thread)
+        _thread_apply(thread, changes)
+        return thread_save(thread=thread)
+
+
+def _thread_apply(thread: Thread, changes: dict[str, Any]) -> None:
     if "tweets" in changes:
         tweets = [text.strip() for text in changes.pop("tweets")]
         if not tweets or any(not text for text in tweets):
@@ -294,7 +312,6 @@ def thread_update(*, thread: Thread, **changes: Any) -> Thread:
     for field in ("title", "is_favourite", "is_archived"):
         if field in changes:
             setattr(thread, field, changes.pop(field))
-    return thread_save(thread=thread)
 
 
 def thread_duplicate(*, thread: Thread) -> Thread:
@@ -336,7 +353,7 @@ def thread_unshare_many(*, threads: QuerySet[Thread]) -> int:
     with transaction.atomic():
         shared = threads.exclude(share_token__isnull=True)
         owners = set(shared.values_list("owner_id", flat=True))
-        stopped = shared.update(share_token=None)
+        stopped = shared.update(share_token=None, version=F("version") + 1)
         _history_bump(owner_ids=owners)
     return stopped
 
@@ -365,6 +382,5 @@ def tweet_regenerate(*, thread: Thread, position: int, instruction: str | None =
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
         locked.set_tweets(mark_tweets(bodies, options.numbering))
         locked.regenerations += 1
-        locked.save()
-        history_bump(owner=thread.owner)
+        thread_save(thread=locked)
     return locked

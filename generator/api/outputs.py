@@ -42,6 +42,7 @@ class ThreadOutput(serializers.ModelSerializer):
             "shared",
             "share_url",
             "regenerations",
+            "version",
             "tweets",
         )
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
@@ -23,6 +24,7 @@ from generator.api.outputs import ThreadOutput, ThreadSummaryOutput
 from generator.domain import MAX_TWEETS
 from generator.errors import InputInvalid
 from generator.exports import EXPORTERS, export_filename
+from generator.models import Thread
 from generator.selectors import thread_get_for_user, thread_list_for_user
 
 
@@ -91,6 +93,52 @@ def request_digest(request: Request) -> str:
     return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
 
 
+IF_MATCH_HEADER = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    description='The ETag of the thread the edit was made on, such as `"7"`. If the thread has changed since, the '
+    "answer is 409 `version_conflict` with the current thread and nothing is saved. Without it (or with `*`) the "
+    "last write wins.",
+)
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    str,
+    location=OpenApiParameter.HEADER,
+    response=[200],
+    description='The thread\'s version as an entity tag, such as `"7"` (the same number as `version`).',
+)
+VERSION_CONFLICT = inline_serializer(
+    "VersionConflict",
+    {
+        "error": inline_serializer(
+            "VersionConflictError",
+            {"code": serializers.CharField(), "message": serializers.CharField(), "thread": ThreadOutput()},
+        )
+    },
+)
+ENTITY_TAG = re.compile(r'(?:W/)?"(\d{1,9})"')
+
+
+def if_match_version(request: Request) -> int | None:
+    """The version the client's If-Match names; None when it names none (absent or `*`). A weak tag (`W/"7"`, as
+    a compressing proxy may turn an ETag into) names the same version: a version number is exact either way."""
+    raw = request.headers.get("If-Match", "").strip()
+    if raw in {"", "*"}:
+        return None
+    match = ENTITY_TAG.fullmatch(raw)
+    if match is None:
+        message = 'If-Match must be one ETag this API gave for the thread, such as "7".'
+        raise InputInvalid(message, code="invalid_if_match")
+    return int(match.group(1))
+
+
+def thread_response(thread: Thread) -> Response:
+    response = Response(ThreadOutput(thread).data)
+    response["ETag"] = f'"{thread.version}"'
+    return response
+
+
 class ThreadDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -105,17 +153,29 @@ class ThreadDetailApi(APIView):
         archived = serializers.BooleanField(required=False, source="is_archived")
         shared = serializers.BooleanField(required=False)
 
-    @extend_schema(responses={200: ThreadOutput})
+    @extend_schema(parameters=[ETAG_HEADER], responses={200: ThreadOutput})
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
-        return Response(ThreadOutput(thread_get_for_user(user=request.user, pk=pk)).data)
+        return thread_response(thread_get_for_user(user=request.user, pk=pk))
 
-    @extend_schema(request=ThreadUpdateSerializer, responses={200: ThreadOutput})
+    @extend_schema(
+        request=ThreadUpdateSerializer,
+        parameters=[IF_MATCH_HEADER, ETAG_HEADER],
+        responses={
+            200: ThreadOutput,
+            409: OpenApiResponse(
+                response=VERSION_CONFLICT,
+                description="If-Match named an older version: nothing was saved; `error.thread` is the thread now.",
+            ),
+        },
+    )
     def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         thread = thread_get_for_user(user=request.user, pk=pk)
         serializer = self.ThreadUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        thread = services.thread_update(thread=thread, **serializer.validated_data)
-        return Response(ThreadOutput(thread).data)
+        thread = services.thread_update(
+            thread=thread, expected_version=if_match_version(request), **serializer.validated_data
+        )
+        return thread_response(thread)
 
     @extend_schema(responses={204: None})
     def delete(self, request: AuthenticatedRequest, pk: int) -> Response:

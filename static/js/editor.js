@@ -2,14 +2,16 @@
 // the user types. The same component runs on /app/ after a generation and on /app/threads/<id>/.
 //
 // This module wires the page to its parts in editor/: the tweet list and its undo history (tweets.js), the cards
-// (card.js), the preview (preview.js), saving (autosave.js), dragging (drag.js) and copying (clipboard.js).
+// (card.js), the preview (preview.js), saving (autosave.js), merging what changed elsewhere (merge.js), dragging
+// (drag.js) and copying (clipboard.js).
 
-import { api } from "./http.js";
 import { DEFAULT_NUMBERING, bodiesOf, numberMark, numbered } from "./numbering.js";
 import { Autosave } from "./editor/autosave.js";
-import { buildCard, updateCard } from "./editor/card.js";
+import { buildCard, focusedCard, updateCard } from "./editor/card.js";
 import { Clipboard } from "./editor/clipboard.js";
 import { DragReorder } from "./editor/drag.js";
+import { ServerCopy, mergeThread } from "./editor/merge.js";
+import { Rewriter } from "./editor/rewrite.js";
 import { renderPreview } from "./editor/preview.js";
 import { TweetList, UndoHistory } from "./editor/tweets.js";
 
@@ -27,8 +29,10 @@ class Editor {
     this.numbering = thread.options?.numbering || DEFAULT_NUMBERING;
     this.maxTweets = Number(root.dataset.maxTweets);
     this.maxRewrites = Number(root.dataset.maxRewrites);
-    this.tweets = new TweetList(bodiesOf(thread.tweets.map((tweet) => tweet.text), this.numbering));
+    this.tweets = new TweetList(this.bodiesOf(thread));
     this.title = thread.title;
+    this.copy = new ServerCopy(thread.version, thread.title, this.tweets.items);
+    this.sending = [];
     this.undoHistory = new UndoHistory();
     this.lastTyping = { id: null, at: 0 };
     this.listeners = new AbortController();
@@ -39,19 +43,29 @@ class Editor {
     this.announcer = root.querySelector("#editor-announcer");
     this.autosave = new Autosave(root, {
       url: `/api/v1/threads/${thread.id}`,
-      payload: () => ({
-        title: this.title.trim() || this.thread.title,
-        tweets: numbered(
-          this.tweets.bodies().map((body) => body.trim()),
-          this.numbering,
-        ),
-      }),
+      payload: () => {
+        this.sending = this.tweets.items.map((item) => item.id);
+        return {
+          title: this.title.trim() || this.thread.title,
+          tweets: numbered(
+            this.tweets.bodies().map((body) => body.trim()),
+            this.numbering,
+          ),
+        };
+      },
+      etag: () => this.copy.etag,
       blocker: () => (this.tweets.hasEmpty() ? "write something in the empty tweet or delete it" : null),
       onSaved: (saved) => {
         this.thread.title = saved.title;
+        if (saved.version <= this.copy.version) return; // a rewrite's answer, newer still, came back first
+        const bodies = this.bodiesOf(saved);
+        const tweets = this.sending.map((id, at) => ({ id, body: bodies[at] }));
+        this.copy = new ServerCopy(saved.version, saved.title, tweets);
       },
+      onConflict: (current) => this.adopt(current),
     });
     this.clipboard = new Clipboard(root, (message) => this.announce(message));
+    this.rewriter = new Rewriter(this);
     this.drag = new DragReorder(this.list, (id, targetId) => this.moveTo(id, this.tweets.indexOf(targetId)));
     this.wire();
     this.titleInput.value = this.title;
@@ -75,7 +89,6 @@ class Editor {
     this.list.addEventListener("input", (event) => this.onInput(event));
     this.list.addEventListener("click", (event) => this.onClick(event));
     this.list.addEventListener("keydown", (event) => this.onCardKey(event));
-    this.list.addEventListener("submit", (event) => this.onRewriteSubmit(event));
     const { signal } = this.listeners;
     document.addEventListener("keydown", (event) => this.onGlobalKey(event), { signal });
     window.addEventListener(
@@ -161,6 +174,48 @@ class Editor {
     if (on) this.showPreview();
   }
 
+  // --- the server's copy -----------------------------------------------------------------------------------
+
+  /** The tweets of `thread` (the API's JSON) without their numbering. */
+  bodiesOf(thread) {
+    return bodiesOf(
+      thread.tweets.map((tweet) => tweet.text),
+      this.numbering,
+    );
+  }
+
+  /**
+   * Take `thread` (the API's JSON) as the server now holds it, keeping every edit made here since the last save
+   * (editor/merge.js says how). Says whether the server's title or tweets had changed (`news`) and whether the
+   * result holds edits the server has not got yet (`differs`). A thread no newer than the copy this editor
+   * already has changes nothing. The change is one undo step when it changes
+   * what is shown, or always when the user asked for it (`asked`, as a rewrite is).
+   */
+  adopt(thread, { asked = false } = {}) {
+    this.thread.regenerations = thread.regenerations;
+    const focus = focusedCard(this.list);
+    if (thread.version <= this.copy.version) {
+      this.render(focus);
+      return { news: false, differs: false };
+    }
+    const merge = mergeThread({
+      copy: this.copy,
+      items: this.tweets.items,
+      title: this.title,
+      server: { version: thread.version, title: thread.title, bodies: this.bodiesOf(thread) },
+      newItem: (body) => this.tweets.item(body),
+    });
+    if (merge.changed || asked) this.remember();
+    this.tweets.items = merge.items;
+    this.copy = merge.copy;
+    this.thread.title = thread.title;
+    this.title = merge.title;
+    if (this.titleInput.value !== merge.title) this.titleInput.value = merge.title;
+    this.lastTyping = { id: null, at: 0 };
+    this.render(focus);
+    return { news: merge.news, differs: merge.differs };
+  }
+
   // --- edits -----------------------------------------------------------------------------------------------
 
   snapshot() {
@@ -230,8 +285,8 @@ class Editor {
       insert: () => this.insert(id),
       delete: () => this.remove(id),
       copy: () => this.copyOne(id),
-      rewrite: () => this.toggleRewrite(card, true),
-      "rewrite-cancel": () => this.toggleRewrite(card, false),
+      rewrite: () => this.rewriter.toggle(card, true),
+      "rewrite-cancel": () => this.rewriter.toggle(card, false),
     };
     actions[button.dataset.action]?.();
   }
@@ -313,57 +368,6 @@ class Editor {
     const index = this.tweets.indexOf(id);
     if (this.tweets.length === 1) return;
     this.edit(() => ({ id: this.tweets.remove(index) }), `Deleted tweet ${index + 1}. Undo brings it back.`);
-  }
-
-  // --- rewriting one tweet -----------------------------------------------------------------------------------
-
-  toggleRewrite(card, open) {
-    const form = card.querySelector("[data-role=rewrite]");
-    const toggle = card.querySelector("[data-action=rewrite]");
-    form.hidden = !open;
-    toggle.setAttribute("aria-expanded", String(open));
-    if (open) form.querySelector("input").focus();
-    else toggle.focus();
-  }
-
-  async onRewriteSubmit(event) {
-    const form = event.target.closest("[data-role=rewrite]");
-    if (!form) return;
-    event.preventDefault();
-    const id = Number(form.dataset.id);
-    const position = this.tweets.indexOf(id) + 1;
-    const button = form.querySelector("button[type=submit]");
-    button.disabled = true;
-    button.textContent = "Rewriting…";
-    this.announce(`Rewriting tweet ${position}…`);
-    try {
-      await this.autosave.save();
-      if (this.autosave.failed) throw new Error("Your last edits are not saved yet; retry saving first.");
-      const instruction = form.querySelector("input").value.trim();
-      const thread = await api(`/api/v1/threads/${this.thread.id}/tweets/${position}/regenerate`, {
-        method: "POST",
-        body: { instruction },
-      });
-      this.thread.regenerations = thread.regenerations;
-      const bodies = bodiesOf(
-        thread.tweets.map((tweet) => tweet.text),
-        this.numbering,
-      );
-      this.edit(() => {
-        this.tweets.replace(bodies, { index: position - 1, id });
-        return { id };
-      }, `Tweet ${position} rewritten`);
-      this.autosave.saved();
-    } catch (error) {
-      button.disabled = false;
-      button.textContent = "Rewrite tweet";
-      this.announce(error.message);
-      const over = this.cardFor(id)?.querySelector("[data-role=over]");
-      if (over) {
-        over.hidden = false;
-        over.textContent = error.message;
-      }
-    }
   }
 
   // --- copying ---------------------------------------------------------------------------------------------

@@ -285,6 +285,7 @@ def test_a_thread_is_answered_exactly_as_its_schema_describes_it(alice_api, alic
         "shared": True,
         "share_url": "/t/token-for-the-schema-test/",
         "regenerations": 2,
+        "version": 1,
         "tweets": [
             {"position": 1, "text": "Lead with the conclusion. 1/2", "weighted_length": 29},
             {"position": 2, "text": "Keep documents alive. 2/2", "weighted_length": 25},

@@ -1,9 +1,12 @@
 // Saving as the user types: a change marks the thread unsaved and saves it after a short pause; one save runs at
-// a time; a failure is shown with a Retry button and keeps the page from being left silently.
+// a time; a failure is shown with a Retry button and keeps the page from being left silently. Every save names
+// the version it was made on (If-Match); when the thread has changed elsewhere since, the server refuses it with
+// the current thread, the editor merges its edits into that, the user is told, and the merge is saved.
 
 import { api } from "../http.js";
 
 const SAVE_DELAY = 800;
+const CONFLICT_TEXT = "This thread changed elsewhere; your edits were kept.";
 const STATE_TEXTS = {
   saved: "Saved",
   pending: "Unsaved changes",
@@ -14,20 +17,28 @@ const STATE_TEXTS = {
 
 export class Autosave {
   /**
-   * `url` is the thread's API address; `payload()` gives the PATCH body; `blocker()` says why the thread cannot
-   * be saved as it stands (or nothing); `onSaved(thread)` gets the server's answer.
+   * `url` is the thread's API address; `payload()` gives the PATCH body; `etag()` the version it was edited from;
+   * `blocker()` says why the thread cannot be saved as it stands (or nothing); `onSaved(thread)` gets the server's
+   * answer; `onConflict(thread)` gets the thread as it is now when the save was made on an older version, merges,
+   * and says whether the title or tweets had changed there (`news`) and whether the merge needs saving (`differs`).
    */
-  constructor(root, { url, payload, blocker, onSaved }) {
+  constructor(root, { url, payload, etag, blocker, onSaved, onConflict }) {
     this.root = root;
     this.url = url;
     this.payload = payload;
+    this.etag = etag;
     this.blocker = blocker;
     this.onSaved = onSaved;
+    this.onConflict = onConflict;
     this.timer = null;
     this.saving = null;
     this.dirty = false;
     this.failed = false;
+    this.notice = root.querySelector("#editor-notice");
     root.querySelector("#save-retry").addEventListener("click", () => this.save());
+    this.notice.querySelector("button").addEventListener("click", () => {
+      this.notice.hidden = true;
+    });
     this.show("saved");
   }
 
@@ -63,12 +74,10 @@ export class Autosave {
     this.root.querySelector("#save-retry").hidden = state !== "failed";
   }
 
-  async save() {
+  /** Save now; after a conflict, merge and save again (`retries` times, then after the usual pause). */
+  async save(retries = 2) {
     window.clearTimeout(this.timer);
-    if (this.saving) {
-      await this.saving;
-      if (!this.dirty) return;
-    }
+    while (this.saving) await this.saving;
     if (!this.dirty) return;
     const blocked = this.blocker();
     if (blocked) {
@@ -76,9 +85,10 @@ export class Autosave {
       return;
     }
     const body = this.payload();
+    let current = null;
     this.dirty = false;
     this.show("saving");
-    this.saving = api(this.url, { method: "PATCH", body })
+    this.saving = api(this.url, { method: "PATCH", body, headers: { "If-Match": this.etag() } })
       .then((thread) => {
         this.failed = false;
         this.onSaved(thread);
@@ -86,6 +96,10 @@ export class Autosave {
       })
       .catch((error) => {
         this.dirty = true;
+        if (error.code === "version_conflict" && error.details.thread) {
+          current = error.details.thread;
+          return;
+        }
         this.failed = true;
         this.show("failed", error.message);
       })
@@ -93,6 +107,15 @@ export class Autosave {
         this.saving = null;
       });
     await this.saving;
+    if (!current) return;
+    const { news, differs } = this.onConflict(current);
+    if (news) {
+      this.notice.querySelector("[data-role=notice-text]").textContent = CONFLICT_TEXT;
+      this.notice.hidden = false;
+    }
+    if (!differs) this.saved();
+    else if (retries > 0) await this.save(retries - 1);
+    else this.changed();
   }
 
   /** A link to something built from the saved thread (an export) waits for the save it would otherwise miss. */

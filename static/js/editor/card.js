@@ -70,6 +70,13 @@ export function updateCard(card, { body, mark, index, count, threadFull, canRewr
   grow(card.querySelector("[data-role=text]"));
 }
 
+/** The card whose text is being typed in (`{ id, caret }`), to give it focus back after a re-render. */
+export function focusedCard(list) {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLTextAreaElement) || !list.contains(active)) return undefined;
+  return { id: Number(active.closest(".tweet-card").dataset.id), caret: active.selectionStart };
+}
+
 /** Fit the textarea's height to its text, so a long tweet never scrolls inside its card. */
 function grow(textarea) {
   textarea.style.setProperty("height", "auto");

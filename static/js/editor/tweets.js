@@ -68,11 +68,6 @@ export class TweetList {
     this.items.splice(index, 1);
     return this.items[Math.min(index, this.items.length - 1)].id;
   }
-
-  /** Take the server's bodies for the whole thread; the rewritten one, at `index`, keeps its card's `id`. */
-  replace(bodies, { index, id }) {
-    this.items = bodies.map((body, at) => (at === index ? { id, body } : this.item(body)));
-  }
 }
 
 /** Undo and redo over snapshots of the editor's state; a new change forgets what could be redone. */
