@@ -152,7 +152,7 @@ def _failed(row: OutboxMessage, error: Exception) -> None:
         next_attempt_at=timezone.now() + min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF),
         status=OutboxMessage.Status.FAILED if gave_up else OutboxMessage.Status.PENDING,
     )
-    logger.warning("Email %s to %s failed (attempt %s): %s", row.pk, row.recipients, attempts, error)
+    logger.warning("Outbox email %s failed (attempt %s): %s", row.pk, attempts, error)
 
 
 def _pack(message: EmailMessage, *, now: datetime) -> dict[str, Any]:
