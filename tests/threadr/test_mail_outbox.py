@@ -52,10 +52,10 @@ def send(django_capture_on_commit_callbacks: Any) -> Callable[..., None]:
     return send_and_commit
 
 
-def send_pending_mail(after: timedelta = timedelta()) -> str:
+def send_pending_mail(*options: str, after: timedelta = timedelta()) -> str:
     out = StringIO()
     with time_machine.travel(timezone.now() + after, tick=True):
-        call_command("send_pending_mail", stdout=out)
+        call_command("send_pending_mail", *options, stdout=out)
     return out.getvalue()
 
 
@@ -137,6 +137,8 @@ def test_send_pending_mail_leaves_emails_whose_next_attempt_is_not_due(outbox_to
     with running_smtp() as server:
         outbox_to(SMTP, server.port)
 
+        assert send_pending_mail("--dry-run", after=timedelta(minutes=2)) == "1 due, 1 waiting (dry run).\n"
+        assert server.received == []
         early = send_pending_mail(after=timedelta(seconds=30))
         assert server.received == []
         due = send_pending_mail(after=timedelta(minutes=1, seconds=1))
