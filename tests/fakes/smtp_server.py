@@ -1,8 +1,9 @@
 """Mail servers on 127.0.0.1 for the outbox's tests, reached by Django's real SMTP backend.
 
 `running_smtp` speaks enough SMTP for smtplib (EHLO, MAIL, RCPT, DATA with dot-stuffing, RSET, NOOP, QUIT) and keeps
-what it receives. `silent_smtp` accepts connections and never says a word: a hung server. `closed_port` is a port
-where nothing listens: a server that is down.
+what it receives; it refuses any `nobody@` recipient, as a real server refuses an unknown mailbox. `silent_smtp`
+accepts connections and never says a word: a hung server. `closed_port` is a port where nothing listens: a server
+that is down.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class _Session(socketserver.StreamRequestHandler):
             elif verb == "MAIL":
                 sender, recipients = _address(argument), []
                 self.reply("250 OK")
+            elif verb == "RCPT" and _address(argument).startswith("nobody@"):
+                self.reply("550 5.1.1 No such user here")
             elif verb == "RCPT":
                 recipients.append(_address(argument))
                 self.reply("250 OK")

@@ -148,6 +148,21 @@ def test_send_pending_mail_leaves_emails_whose_next_attempt_is_not_due(outbox_to
     assert len(server.received) == 1
 
 
+def test_an_email_the_server_refuses_does_not_hold_back_the_others(outbox_to, send):
+    outbox_to(SMTP, closed_port())
+    send("Hello", "Body", "nobody@example.com")
+    send("Hello", "Body", "carol@example.com")
+    with running_smtp() as server:
+        outbox_to(SMTP, server.port)
+        with pytest.raises(CommandError, match=r"1 email\(s\) failed"):
+            send_pending_mail(after=timedelta(minutes=2))
+
+    assert [each.recipients for each in server.received] == [["carol@example.com"]]
+    refused = OutboxMessage.objects.get(recipients="nobody@example.com")
+    assert (refused.status, refused.attempts) == ("pending", 2)
+    assert "No such user here" in refused.last_error
+
+
 def test_an_email_whose_sender_died_before_sending_goes_out_after_the_lease(
     outbox_to, django_capture_on_commit_callbacks
 ):
