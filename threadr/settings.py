@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "threadr.lib.mail",
     "accounts",
     "billing",
     "generator",
@@ -180,16 +181,20 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/180s/key",
 }
 
-# --- Email --------------------------------------------------------------------------------------------------
+# --- Email: every sender writes to the outbox (threadr.lib.mail); EMAIL_URL's backend delivers after commit ---
 _email = email_from_url(env_str("EMAIL_URL", "consolemail://"))
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
-EMAIL_HOST = _email.get("EMAIL_HOST", "")
-EMAIL_PORT = _email.get("EMAIL_PORT") or 25
-EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
-EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
-EMAIL_TIMEOUT = 10
+EMAIL_BACKEND = "threadr.lib.mail.backend.OutboxBackend"
+EMAIL_DELIVERY_BACKEND = _email["EMAIL_DELIVERY_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+# Seconds each step of talking to the mail server (connecting, each reply) may take. A server that is down or silent
+# costs a page one such wait; for the next minute pages do not wait on it at all and their mail waits in the outbox.
+EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 5.0)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Threadr <hello@threadr.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -17,16 +17,17 @@ from billing.models import SentEmail, Subscription
 
 
 def email_send_once(*, user: User, kind: str, key: str, context: dict[str, Any]) -> bool:
-    """Claim the (kind, key) row and send when the transaction commits. False when it was already sent."""
+    """Claim the (kind, key) row and queue the email with it: the outbox (EMAIL_BACKEND) sends it once the caller's
+    transaction commits, and keeps it if the mail server is down. False when it was already sent."""
+    full_context = {"user": user, "site_url": _site_url(), **context}
     try:
         with transaction.atomic():
             SentEmail.objects.create(user=user, kind=kind, key=key)
+            subject = render_to_string(f"billing/emails/{kind}_subject.txt", full_context).strip()
+            body = render_to_string(f"billing/emails/{kind}.txt", full_context)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except IntegrityError:
         return False
-    full_context = {"user": user, "site_url": _site_url(), **context}
-    subject = render_to_string(f"billing/emails/{kind}_subject.txt", full_context).strip()
-    body = render_to_string(f"billing/emails/{kind}.txt", full_context)
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
     return True
 
 

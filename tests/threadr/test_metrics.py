@@ -4,13 +4,16 @@ requests, quota rejections and cache errors in-process and reads business figure
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from billing.models import WebhookEvent
 from generator.models import Generation
+from threadr.lib.mail.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +120,20 @@ def test_business_figures_come_from_the_database(client, token, alice):
     assert seen[("threadr_webhook_events", (("outcome", "processed"), ("type", "invoice.paid")))] == 1
     assert seen[("threadr_webhook_events", (("outcome", "failed"), ("type", "invoice.paid")))] == 1
     assert seen[("threadr_webhook_events", (("outcome", "pending"), ("type", "invoice.paid")))] == 0
+
+
+def test_the_outbox_shows_what_waits_and_for_how_long(client, token):
+    waited = timezone.now() - timedelta(minutes=30)
+    OutboxMessage.objects.create(subject="a", recipients="a@example.com", created_at=waited, next_attempt_at=waited)
+    OutboxMessage.objects.create(subject="b", recipients="b@example.com", next_attempt_at=waited)
+    OutboxMessage.objects.create(subject="c", recipients="c@example.com", next_attempt_at=waited, status="sent")
+
+    seen = scrape(client)
+
+    assert seen[("threadr_outbox_emails", (("status", "pending"),))] == 2
+    assert seen[("threadr_outbox_emails", (("status", "sent"),))] == 1
+    assert seen[("threadr_outbox_emails", (("status", "failed"),))] == 0
+    assert 30 * 60 <= seen[("threadr_outbox_oldest_pending_seconds", ())] < 31 * 60
 
 
 def test_in_multiprocess_mode_a_scrape_reads_the_shared_directory_cleared_at_start(

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
@@ -66,6 +67,47 @@ def database_from_url(url: str) -> dict[str, Any]:
     return dict(environ.Env.db_url_config(url))
 
 
+FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+
+
 def email_from_url(url: str) -> dict[str, Any]:
-    """Parse an EMAIL_URL (smtp://user:pass@host:587, consolemail://) the django-environ way."""
-    return dict(environ.Env.email_url_config(url))
+    """Django's EMAIL_* settings from an EMAIL_URL parsed the django-environ way, for each of its schemes: smtp://,
+    smtp+tls:// (or smtps://, STARTTLS), smtp+ssl://, consolemail://, filemail://, memorymail://, dummymail://.
+
+    What Django would only trip over at the first email stops start-up instead: an unknown scheme, a filemail://
+    without a directory, a query option nothing reads (`?tls=True` would have left the connection in plain text).
+    """
+    try:
+        config = environ.Env.email_url_config(url)
+    except ImproperlyConfigured as error:
+        raise SystemExit(f"Threadr cannot start: EMAIL_URL: {error}.") from None
+    options = config.get("OPTIONS") or {}
+    if options:
+        unread = ", ".join(sorted(name.lower() for name in options))
+        raise SystemExit(
+            f"Threadr cannot start: EMAIL_URL option(s) {unread} are not read; "
+            "for TLS use smtp+tls:// (STARTTLS) or smtp+ssl:// (TLS from the first byte)."
+        )
+    backend = config["EMAIL_BACKEND"]
+    if backend == FILE_BACKEND and not config["EMAIL_FILE_PATH"]:
+        raise SystemExit(
+            "Threadr cannot start: EMAIL_URL=filemail:// needs a directory, e.g. filemail:////var/tmp/threadr-mail "
+            "(absolute, four slashes) or filemail:///sent-mail (relative to the working directory)."
+        )
+    use_tls = _url_flag(config.get("EMAIL_USE_TLS"))
+    use_ssl = _url_flag(config.get("EMAIL_USE_SSL"))
+    return {
+        "EMAIL_DELIVERY_BACKEND": backend,
+        "EMAIL_HOST": config["EMAIL_HOST"] or "localhost",
+        "EMAIL_PORT": config["EMAIL_PORT"] or (465 if use_ssl else 587 if use_tls else 25),
+        "EMAIL_HOST_USER": config["EMAIL_HOST_USER"] or "",
+        "EMAIL_HOST_PASSWORD": config["EMAIL_HOST_PASSWORD"] or "",
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_FILE_PATH": config["EMAIL_FILE_PATH"] or None,
+    }
+
+
+def _url_flag(value: object) -> bool:
+    """`smtps://` sets True; `?email_use_tls=...` arrives as the text (or number) that was written."""
+    return value is True or str(value).strip().lower() in TRUE_WORDS

@@ -1,16 +1,19 @@
 """Business metrics computed from the database at scrape time: exact across every process and host, and nothing
-to lose when a worker restarts. Each scrape runs four grouped queries over the ledger and the webhook table."""
+to lose when a worker restarts. Each scrape runs five grouped queries over the ledger, the webhook table and the
+outbox."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
+from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.metrics_core import Metric
 
 from billing.models import WebhookEvent
 from generator.models import Generation
+from threadr.lib.mail.models import OutboxMessage
 
 LATENCY_BUCKETS_MS = (250, 500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000, 120_000)
 
@@ -21,6 +24,7 @@ class BusinessCollector:
         yield from self._latency("duration_ms", "threadr_provider_latency_seconds", "until the thread was saved")
         yield from self._latency("first_tweet_ms", "threadr_provider_first_tweet_seconds", "until the first tweet")
         yield self._webhooks()
+        yield from self._outbox()
 
     def _generations(self) -> Iterator[Metric]:
         finished = CounterMetricFamily(
@@ -78,3 +82,20 @@ class BusinessCollector:
             for outcome in ("processed", "failed", "pending"):
                 events.add_metric([row["type"], outcome], row[f"count_{outcome}"])
         return events
+
+    def _outbox(self) -> Iterator[Metric]:
+        """Emails by state, and how long the oldest unsent one has waited: a mail server that is down shows here."""
+        emails = GaugeMetricFamily("threadr_outbox_emails", "Emails in the outbox by status.", labels=["status"])
+        oldest = GaugeMetricFamily(
+            "threadr_outbox_oldest_pending_seconds", "Age of the oldest email not yet sent (0 when none waits)."
+        )
+        counts = dict.fromkeys(OutboxMessage.Status.values, 0)
+        waiting_since = None
+        for row in OutboxMessage.objects.values("status").annotate(n=Count("pk"), first=Min("created_at")).order_by():
+            counts[row["status"]] = row["n"]
+            if row["status"] == OutboxMessage.Status.PENDING:
+                waiting_since = row["first"]
+        for status, count in counts.items():
+            emails.add_metric([status], count)
+        oldest.add_metric([], (timezone.now() - waiting_since).total_seconds() if waiting_since else 0)
+        yield from (emails, oldest)
