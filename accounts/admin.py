@@ -1,5 +1,5 @@
-"""API tokens and quota resets in the admin. The user screen gathers billing and the generator too, so it lives
-above the apps, in `threadr.account.admin`."""
+"""API tokens and quota resets in the admin, and the admin's sign-in form. The user screen gathers billing and the
+generator too, so it lives above the apps, in `threadr.account.admin`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.forms import AdminLoginForm
 from accounts.models import ApiToken, QuotaReset
 from threadr.lib.admin import ReadOnlyAdmin
+
+# Wrong passwords typed into the admin's sign-in count with those typed anywhere else.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(ApiToken)

@@ -1,4 +1,4 @@
-"""Writes for accounts: API tokens and the admin's quota resets."""
+"""Writes for accounts: API tokens, the admin's quota resets, and counting password attempts."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import ApiToken, QuotaReset, User
+from threadr.lib import throttle
+from threadr.lib.client_ip import client_network
+from threadr.lib.errors import ThreadrError
 
 TOKEN_PREFIX = "thr_"  # noqa: S105 - a public prefix, not a secret
 
@@ -72,3 +77,45 @@ def quota_reset(*, user: User, actor: User, now: datetime | None = None) -> Quot
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(quota_reset_at=now)
         return QuotaReset.objects.create(user=user, actor=actor, created=now)
+
+
+class TooManyPasswordAttempts(ThreadrError):
+    """Too many wrong passwords from this client, for this account or for all of them: wait for the window."""
+
+    code = "too_many_password_attempts"
+    status = 429
+
+    def __init__(self, *, retry_after: int) -> None:
+        super().__init__("Too many failed login attempts. Try again later.")
+        self.retry_after = retry_after
+
+
+def password_attempt_begin(*, request: HttpRequest, login: str) -> throttle.Decision:
+    """Count one password attempt against `login` (the email as typed, known account or not) from this client, and
+    against the client over all accounts; raise TooManyPasswordAttempts past either limit. Every form that checks a
+    password calls this first, and `password_attempt_succeeded` when the password was right, so only wrong ones
+    stay counted. Counted per account *and* client, a stranger's guesses never lock the owner out of their own
+    device; while Redis is down the counts are kept in PostgreSQL."""
+    client = client_network(request)
+    account = hashlib.sha256(login.strip().lower().encode()).hexdigest()[:32]
+    limits = [
+        throttle.Limit("password-account", f"{account}:{client}", settings.PASSWORD_FAILURES_PER_ACCOUNT_AND_IP),
+        throttle.Limit("password-client", client, settings.PASSWORD_FAILURES_PER_IP),
+    ]
+    decision = throttle.hit_all(limits, window=settings.PASSWORD_FAILURES_WINDOW, when_down="database")
+    if not decision.allowed:
+        raise TooManyPasswordAttempts(retry_after=decision.retry_after)
+    return decision
+
+
+def password_attempt_succeeded(*, attempt: throttle.Decision) -> None:
+    throttle.refund(attempt)
+
+
+def password_verify(*, request: HttpRequest, user: User, password: str) -> bool:
+    """Whether `password` is the user's, counted as sign-in attempts are (raises TooManyPasswordAttempts)."""
+    attempt = password_attempt_begin(request=request, login=user.email)
+    if not user.check_password(password):
+        return False
+    password_attempt_succeeded(attempt=attempt)
+    return True

@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -25,15 +27,16 @@ from accounts.models import User
 
 PASSWORD = "correct horse battery staple"
 
+
+def configured_redis_at(location: str) -> dict[str, Any]:
+    """The configured Redis cache (timeouts, circuit breaker and all), pointed at `location`."""
+    default = copy.deepcopy(settings.CACHES["default"])
+    default["LOCATION"] = location
+    return {"default": default}
+
+
 # The configured Redis cache, pointed at a port where nothing listens: Redis is down.
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "threadr.lib.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "KEY_PREFIX": "threadr",
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, "IGNORE_EXCEPTIONS": True},
-    },
-}
+DEAD_REDIS = configured_redis_at("redis://127.0.0.1:1/0")
 
 
 class _BacklogServer(ThreadedWSGIServer):

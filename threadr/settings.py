@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "billing",
     "generator",
     "threadr.account",
+    "threadr.lib.counters",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +134,10 @@ if REDIS_URL:
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 0.5),
                 "SOCKET_TIMEOUT": env_float("REDIS_SOCKET_TIMEOUT", 0.5),
+                # After a refused or timed-out call, Redis is skipped (as if down) for this many seconds, so a
+                # Redis that accepts connections and never answers costs one timeout per window per process.
+                "CONNECTION_POOL_CLASS": "threadr.lib.cache.BreakerConnectionPool",
+                "CONNECTION_POOL_KWARGS": {"breaker_seconds": env_float("REDIS_BREAKER_SECONDS", 10.0)},
                 # An outage is a cache miss, not a 500; threadr.lib.logging throttles the log lines.
                 "IGNORE_EXCEPTIONS": True,
             },
@@ -173,9 +178,12 @@ ACCOUNT_SESSION_REMEMBER = None  # a "Remember me" box on the login form decides
 ACCOUNT_CHANGE_EMAIL = True  # a new address is verified before it replaces the old one
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Threadr] "
+ACCOUNT_FORMS = {"change_password": "accounts.forms.ChangePasswordForm"}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/300s/key",
+    # Wrong passwords are counted by accounts.services (PASSWORD_FAILURES_* below) for every form that checks one,
+    # per account and client, in PostgreSQL when Redis is down: allauth's own per-email lock-out is off.
+    "login_failed": "",
     "signup": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/180s/key",
@@ -240,6 +248,12 @@ STRIPE_PRICE_PRO_MONTHLY = env_str("STRIPE_PRICE_PRO_MONTHLY")
 # --- Operations: metrics, error reports, the admin's sign-in limit (docs/operations.md) ----------------------
 METRICS_TOKEN = env_str("METRICS_TOKEN")  # /metrics answers 404 unless the scraper presents it; unset: always 404
 ADMIN_LOGIN_RATE = env_int("ADMIN_LOGIN_RATE", 10)  # admin sign-in attempts a minute per client IP
+# Wrong passwords, on every form that checks one (sign-in, re-authentication, admin sign-in, password change,
+# account deletion), per window: per account from one client, and per client over all accounts. A correct password
+# does not count, and a stranger's guesses from elsewhere never lock the owner out.
+PASSWORD_FAILURES_WINDOW = env_int("PASSWORD_FAILURES_WINDOW", 300)
+PASSWORD_FAILURES_PER_ACCOUNT_AND_IP = env_int("PASSWORD_FAILURES_PER_ACCOUNT_AND_IP", 5)
+PASSWORD_FAILURES_PER_IP = env_int("PASSWORD_FAILURES_PER_IP", 20)
 SENTRY_DSN = env_str("SENTRY_DSN")
 if SENTRY_DSN:
     from threadr.lib.sentry import init_sentry

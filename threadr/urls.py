@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from generator.urls import api_urlpatterns, shared_urlpatterns
@@ -25,5 +26,8 @@ urlpatterns = [
     path("staff/", staff_views.dashboard, name="staff-dashboard"),
     path("metrics", staff_views.metrics, name="metrics"),
     path(f"{settings.ADMIN_URL}login/", staff_views.admin_login),  # before the admin's own, to rate-limit it
+    # Staff change their password where everyone does, behind the shared password limits (the admin's own form
+    # cannot be given them).
+    path(f"{settings.ADMIN_URL}password_change/", RedirectView.as_view(pattern_name="account_change_password")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

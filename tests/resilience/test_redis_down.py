@@ -1,5 +1,6 @@
-"""Redis goes away mid-run: people keep signing in, generating and paying; throttles let requests through; /health
-says the cache is down; everything of value is still in PostgreSQL."""
+"""Redis goes away mid-run: people keep signing in, generating and paying; burst throttles let requests through,
+the limits that guard passwords count in PostgreSQL; /health says the cache is down; everything of value is still
+in PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -18,6 +20,8 @@ from tests.conftest import DEAD_REDIS, PASSWORD
 from tests.resilience.conftest import ARTICLE
 
 pytestmark = pytest.mark.django_db
+
+ONE_WINDOW = time_machine.travel("2026-11-25 12:02:30+00:00", tick=False)  # every attempt in one limit window
 
 
 def generate(client: Client) -> int:
@@ -97,3 +101,44 @@ def test_health_reports_the_cache_down_but_stays_up(settings: Any) -> None:
 
     assert response.status_code == 200
     assert response.json() == {"status": "degraded", "checks": {"database": "ok", "cache": "down"}}
+
+
+@ONE_WINDOW
+def test_the_sign_in_limit_holds_in_postgresql_and_spares_the_owner(alice: User, settings: Any) -> None:
+    kill_redis(settings)
+    stranger = Client(REMOTE_ADDR="203.0.113.66")
+    for _ in range(settings.PASSWORD_FAILURES_PER_ACCOUNT_AND_IP):
+        stranger.post("/accounts/login/", {"login": alice.email, "password": "not-her-password"})
+
+    refused = stranger.post("/accounts/login/", {"login": alice.email, "password": PASSWORD})
+
+    assert "Too many failed login attempts" in refused.content.decode()
+    assert "_auth_user_id" not in stranger.session
+    owner = Client(REMOTE_ADDR="198.51.100.7")
+    assert owner.post("/accounts/login/", {"login": alice.email, "password": PASSWORD}).status_code == 302
+
+
+@ONE_WINDOW
+def test_the_account_deletion_limit_holds_in_postgresql(alice: User, settings: Any) -> None:
+    kill_redis(settings)
+    thief = Client(REMOTE_ADDR="203.0.113.66")
+    thief.force_login(alice)  # a session left open on a shared computer
+    for _ in range(settings.PASSWORD_FAILURES_PER_ACCOUNT_AND_IP):
+        thief.post("/accounts/settings/delete/", {"password": "not-her-password"})
+
+    refused = thief.post("/accounts/settings/delete/", {"password": PASSWORD})
+
+    assert refused.status_code == 429
+    assert User.objects.filter(pk=alice.pk).exists()
+
+
+@ONE_WINDOW
+def test_the_admin_sign_in_limit_holds_in_postgresql(admin_user: User, settings: Any) -> None:
+    kill_redis(settings)
+    settings.ADMIN_LOGIN_RATE = 2
+    visitor = Client(REMOTE_ADDR="203.0.113.66")
+    wrong = {"username": admin_user.email, "password": "wrong", "next": "/admin/"}
+
+    statuses = [visitor.post("/admin/login/", wrong).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]

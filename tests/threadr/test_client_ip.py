@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from threadr.lib.client_ip import client_ip
+from threadr.lib.client_ip import client_ip, client_network
 
 
 @pytest.fixture
@@ -63,3 +63,19 @@ def test_spoofing_x_forwarded_for_does_not_dodge_the_ip_throttle(alice, settings
     ]
 
     assert statuses == [201, 201, 429]
+
+
+@pytest.mark.parametrize(
+    ("remote", "client"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:0:7::1", "2001:db8:0:7::/64"),
+        ("2001:db8:0:7:ffff::2", "2001:db8:0:7::/64"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+        ("", "unknown"),
+    ],
+)
+def test_per_client_limits_count_an_ipv6_client_by_its_64(request_from, settings, remote, client):
+    settings.TRUSTED_PROXY_COUNT = 0
+
+    assert client_network(request_from(remote)) == client

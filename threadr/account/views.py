@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import ApiToken
-from accounts.services import api_token_create, api_token_revoke
+from accounts.services import TooManyPasswordAttempts, api_token_create, api_token_revoke, password_verify
 from billing.models import Plan
 from billing.selectors import customer_for_user, plans_on_sale, user_current_plan
 from generator.selectors import usage_for
@@ -80,7 +80,13 @@ def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if request.user.check_password(request.POST.get("password", "")):
+        try:
+            right = password_verify(request=request, user=request.user, password=request.POST.get("password", ""))
+        except TooManyPasswordAttempts as refused:
+            response = render(request, "account/delete.html", {"error": refused.message}, status=refused.status)
+            response["Retry-After"] = str(refused.retry_after)
+            return response
+        if right:
             try:
                 services.user_delete(user=request.user)
             except services.DeletionBlocked as blocked:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -17,3 +19,18 @@ def client_ip(request: HttpRequest) -> str:
     if len(forwarded) < hops:
         return remote
     return forwarded[-hops]
+
+
+def client_network(request: HttpRequest) -> str:
+    """The client as per-client limits count it: its IPv4 address, or its IPv6 /64, the block one subscriber is
+    given and a single host can hop around in at will."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{parsed}/64", strict=False))
+    return str(parsed)

@@ -108,9 +108,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def admin_login(request: HttpRequest) -> HttpResponse:
-    """The admin's own login, with sign-in attempts limited per client IP (ADMIN_LOGIN_RATE a minute)."""
+    """The admin's own login, with sign-in attempts limited per client IP (ADMIN_LOGIN_RATE a minute, counted in
+    PostgreSQL while Redis is down). Its form also counts wrong passwords with every other sign-in."""
     if request.method == "POST":
-        decision = throttle.hit("admin-login", client_ip(request), limit=settings.ADMIN_LOGIN_RATE, window=60)
+        decision = throttle.hit(
+            "admin-login", client_ip(request), limit=settings.ADMIN_LOGIN_RATE, window=60, when_down="database"
+        )
         if not decision.allowed:
             response = render(request, "staff/throttled.html", {"retry_after": decision.retry_after}, status=429)
             response["Retry-After"] = str(decision.retry_after)

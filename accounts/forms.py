@@ -1,0 +1,48 @@
+"""The forms that check a password and are not allauth's sign-in (which counts through the adapter): each counts
+its attempts against the shared password limits in `accounts.services`."""
+
+from __future__ import annotations
+
+from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
+from allauth.core import context
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+
+from accounts.services import (
+    TooManyPasswordAttempts,
+    password_attempt_begin,
+    password_attempt_succeeded,
+    password_verify,
+)
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    """allauth's password change (ACCOUNT_FORMS), whose current-password box is one more place to guess."""
+
+    def clean_oldpassword(self) -> str:
+        adapter = get_adapter()
+        password = self.cleaned_data.get("oldpassword", "")
+        try:
+            # allauth's forms are not given the request; its middleware keeps it in this context.
+            right = password_verify(request=context.request, user=self.user, password=password)
+        except TooManyPasswordAttempts:
+            raise adapter.validation_error("too_many_login_attempts") from None
+        if not right:
+            raise adapter.validation_error("enter_current_password")
+        return password
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in (`admin.site.login_form`), counted with every other sign-in."""
+
+    def clean(self) -> dict[str, object]:
+        if self.request is None or not self.cleaned_data.get("username") or not self.cleaned_data.get("password"):
+            return super().clean()  # Django says what is missing; no password was checked
+        try:
+            attempt = password_attempt_begin(request=self.request, login=self.cleaned_data["username"])
+        except TooManyPasswordAttempts as refused:
+            raise ValidationError(refused.message, code="too_many_attempts") from None
+        cleaned = super().clean()  # raises for a wrong password, and for a right one of someone not staff
+        password_attempt_succeeded(attempt=attempt)
+        return cleaned

@@ -1,0 +1,1 @@
+"""The throttles' counters in PostgreSQL, for the limits that must hold while Redis is down (threadr.lib.throttle)."""
