@@ -8,12 +8,13 @@ import time
 from gunicorn.glogging import Logger
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-worker_class = "gthread"
+# gthread, except that a connection gets a thread only once its request has arrived and a worker accepts only while
+# it has a free thread: idle sockets cannot stop it accepting, and a burst of streams is shared between workers.
+worker_class = "threadr.lib.gunicorn_worker.ThreadWorker"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "32"))
-# A worker takes no more connections than it has threads, so a burst is shared between workers instead of
-# queueing inside whichever accepted first (seen as streams waiting a whole stream length for a thread).
-worker_connections = threads
+# Open connections per worker, idle and kept-alive ones included: a bound on file descriptors, not on work.
+worker_connections = 1000
 # A streamed generation may run up to the provider deadline (120 s by default); leave headroom.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "180"))
 graceful_timeout = 30
@@ -58,13 +59,13 @@ logger_class = JsonAccessLogger
 
 def on_starting(server):  # type: ignore[no-untyped-def]
     """Start each run with an empty PROMETHEUS_MULTIPROC_DIR, so /metrics sums this run's workers only."""
-    from threadr.lib.metrics import reset_multiprocess_dir
+    from threadr.lib.metrics_directory import reset_multiprocess_dir
 
     reset_multiprocess_dir()
 
 
 def child_exit(server, worker):  # type: ignore[no-untyped-def]
-    from threadr.lib.metrics import mark_worker_dead
+    from threadr.lib.metrics_directory import mark_worker_dead
 
     mark_worker_dead(worker.pid)
 

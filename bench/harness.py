@@ -170,6 +170,8 @@ def fake_provider(pace: Pace, *, tweets: int = 6) -> Iterator[str]:
 class AppServer:
     url: str
     process: subprocess.Popen[bytes]
+    workers: int
+    threads: int
 
     def rss_bytes(self) -> int:
         """Resident memory of the gunicorn master and all its workers."""
@@ -225,7 +227,7 @@ def app_server(
     )
     command = [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null"]
     process = subprocess.Popen([*command, "bench.bare_wsgi:application"], cwd=ROOT, env=env)
-    server = AppServer(f"http://127.0.0.1:{port}", process)
+    server = AppServer(f"http://127.0.0.1:{port}", process, workers, threads)
     try:
         _wait_until_up(server)
         yield server

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import harness
+from bench import connections, harness
 
 
 @dataclass(frozen=True)
@@ -32,21 +33,26 @@ class Plan:
     capacity_seconds: float
     history_seconds: float
     library_runs: int
+    idle_seconds: float
+    slowloris_step: int
 
 
 QUICK = Plan(overhead_requests=2, first_tweet_requests=10, capacity_streams=60, capacity_seconds=3.0,
-             history_seconds=2.0, library_runs=3)  # fmt: skip
+             history_seconds=2.0, library_runs=3, idle_seconds=3.0, slowloris_step=50)  # fmt: skip
 FULL = Plan(overhead_requests=10, first_tweet_requests=40, capacity_streams=300, capacity_seconds=10.0,
-            history_seconds=10.0, library_runs=20)  # fmt: skip
+            history_seconds=10.0, library_runs=20, idle_seconds=30.0, slowloris_step=10)  # fmt: skip
 
 # The gthread defaults (2 workers x 32 threads) hold 64 streams; a stream holds one thread for its length. Three
 # workers on two cores, not two: each worker's threads share one interpreter lock (bench/RESULTS.md).
 WORKERS, THREADS, POOL = 3, 110, 20
+# gunicorn.conf.py's own defaults: 64 threads on the host, a third of the idle connections the bench holds open.
+DEFAULT_WORKERS, DEFAULT_THREADS = 2, 32
 FAST_PROVIDER = harness.Pace(first_token=0.2, chunk_delay=0.01)  # 1,600 characters a second: a stress pace
 # About 100 tokens (400 characters) a second after half a second: the pace of a hosted chat model.
 REAL_PACE_PROVIDER = harness.Pace(first_token=0.5, chunk_delay=0.04)
 TWEETS = 6
 USERS = 50
+IDLE_CONNECTIONS = 200
 MS = 1000.0
 
 
@@ -206,11 +212,14 @@ def capacity_row(tokens: list[str], plan: Plan) -> Row:
     ok = [answer for answer in answers if answer.status == 200 and answer.events and answer.events[-1] == "done"]
     errors = streams - len(ok)
     mib = peak[0] / 1024 / 1024
+    # A stream that queued inside a worker for a thread sees its first tweet a whole stream length after the rest.
+    firsts = [answer.first_tweet or math.inf for answer in ok]
+    queued = sum(1 for first in firsts if first > harness.median(firsts) + seconds / 2)
     return Row(
         f"capacity: {streams} streams of {seconds:.0f} s held open, {errors} errors, peak RSS {mib:.0f} MiB",
         f"{harness.median([answer.elapsed for answer in ok]):.2f} s",
         f"{harness.percentile([answer.elapsed for answer in ok], 0.99):.2f} s",
-        f"provider {seconds:.0f} s",
+        f"provider {seconds:.0f} s; {queued} first tweets {seconds / 2:.1f} s after the median (queued)",
         "300 streams, 0 errors, < 1024 MiB",
         verdict(errors == 0 and mib < 1024, quick=streams < 300),
     )
@@ -243,6 +252,51 @@ def history_rows(server: harness.AppServer, token: str, plan: Plan) -> list[Row]
             )
         )
     return rows
+
+
+def idle_connections_row(server: harness.AppServer, plan: Plan) -> Row:
+    """/health every 0.1 s while IDLE_CONNECTIONS connections that send nothing stay open (each one the server
+    drops is opened again at once), for `plan.idle_seconds`."""
+    probes = []
+    with connections.idle_connections(server.url, IDLE_CONNECTIONS) as reopened:
+        end = time.monotonic() + plan.idle_seconds
+        while time.monotonic() < end:
+            probes.append(connections.health_seconds(server.url, timeout=5.0))
+            time.sleep(0.1)
+    answered = [seconds for seconds in probes if seconds < math.inf]
+    worst = max(probes)
+    return Row(
+        f"GET /health while {IDLE_CONNECTIONS} idle connections stay open {plan.idle_seconds:.0f} s, "
+        f"{server.workers} workers x {server.threads} threads",
+        ms(harness.median(answered)) if answered else "-",
+        ms(harness.percentile(answered, 0.99)) if answered else "-",
+        f"max {ms(worst) if worst < math.inf else 'no answer in 5 s'}, {len(probes)} probes, "
+        f"{reopened[0]} idle connections dropped by the server (and reopened)",
+        "max < 1 s",
+        verdict(worst < 1.0, quick=plan.idle_seconds < 30),
+    )
+
+
+def slowloris_row(server: harness.AppServer, plan: Plan) -> Row:
+    """Slowloris clients (a header line every 3 s, never the end of the headers) added `plan.slowloris_step` at a
+    time until /health does not answer within a second twice in a row: how many the host held until then."""
+    held = 0
+    with connections.Drippers(server.url, interval=3.0) as drippers:
+        while held < 10 * server.workers * server.threads:
+            drippers.add(plan.slowloris_step)
+            time.sleep(0.5)
+            if all(connections.health_seconds(server.url, timeout=1.0) > 1.0 for _ in range(2)):
+                break
+            held += plan.slowloris_step
+    return Row(
+        "slowloris clients held with GET /health still answering within 1 s",
+        f"{held}",
+        "-",
+        f"{plan.slowloris_step} more stalled it; {server.workers} workers x {server.threads} threads = "
+        f"{server.workers * server.threads}",
+        "reported",
+        "-",
+    )
 
 
 def library_rows(plan: Plan) -> list[Row]:
@@ -279,7 +333,10 @@ def print_table(rows: list[Row], machine: dict[str, str]) -> None:
         print(line.format(*row.__dict__.values()))
     print()
     print("machine: " + ", ".join(f"{key} {value}" for key, value in machine.items()))
-    print(f"server: gunicorn gthread, {WORKERS} workers x {THREADS} threads, database pool {POOL} per worker")
+    print(
+        f"server: gunicorn.conf.py (gthread), {WORKERS} workers x {THREADS} threads, database pool {POOL} per worker; "
+        f"the idle-connection row at its defaults, {DEFAULT_WORKERS} x {DEFAULT_THREADS}"
+    )
 
 
 def main() -> None:
@@ -301,6 +358,14 @@ def main() -> None:
         rows = history_rows(server, history_token, plan)  # before generations add threads to the list
         rows += stress_pace_rows(server, provider_url, generation_tokens, plan)
         rows.append(first_tweet_row(server, provider_url, generation_tokens, plan))
+        rows.append(slowloris_row(server, plan))  # last on this server: it leaves every thread busy a moment
+    with (
+        harness.fake_provider(FAST_PROVIDER, tweets=TWEETS) as provider_url,
+        harness.app_server(
+            provider_url=provider_url, workers=DEFAULT_WORKERS, threads=DEFAULT_THREADS, pool_size=POOL
+        ) as server,
+    ):
+        rows.append(idle_connections_row(server, plan))
     with (
         harness.fake_provider(REAL_PACE_PROVIDER, tweets=TWEETS) as provider_url,
         app_server(provider_url=provider_url) as server,

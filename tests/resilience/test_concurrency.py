@@ -4,31 +4,21 @@ Stripe's duplicate webhooks landing while threads are being generated."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from accounts.models import User
 from billing.models import EntitlementChange, WebhookEvent
 from generator.models import Generation, Thread
 from tests.billing.conftest import fake_stripe, fixture_event, signed, start_checkout  # noqa: F401 - fixture
 from tests.fakes.openai_server import SEPARATOR, FakeOpenAI, FakeReply
-from tests.live import connect, post_generation, read_event, token_for, wait_for
+from tests.live import connect, gunicorn, post_generation, read_event, token_for, wait_for
 from tests.resilience.conftest import TWEETS, live_reservations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_throttles")]
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_fifty_clients_that_hang_up_mid_stream_still_get_fifty_threads(
@@ -54,67 +44,16 @@ def test_fifty_clients_that_hang_up_mid_stream_still_get_fifty_threads(
     assert Generation.objects.filter(user=bob, status="succeeded").count() == 50
 
 
-@contextmanager
-def app_server() -> Iterator[str]:
-    """Gunicorn from gunicorn.conf.py in production mode, on the test database and Redis; yields its base URL."""
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "resilience-two-servers",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "THREADR_ENGINE": "local",
-        "GENERATION_RATE_PER_USER": "100000",
-        "GENERATION_RATE_PER_IP": "100000",
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_THREADS": "20",
-        "DB_POOL_MAX_SIZE": "10",
-        "LOG_LEVEL": "warning",
-    }
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}", "threadr.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        assert wait_for(lambda: _answers(url), timeout=30), "gunicorn did not start"
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _answers(url: str) -> bool:
-    try:
-        client = connect(url, timeout=2)
-        client.request("GET", "/health")
-        return client.getresponse().status == 200
-    except OSError:
-        return False
-
-
 def test_one_free_user_on_two_app_servers_gets_exactly_the_quota(alice: User, settings: Any) -> None:
     token = token_for(alice)
-    with app_server() as first, app_server() as second:
+    throttles_off = {"GENERATION_RATE_PER_USER": "100000", "GENERATION_RATE_PER_IP": "100000"}
+    small = {"WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "20", "DB_POOL_MAX_SIZE": "10"}
+    with gunicorn(**throttles_off, **small) as first, gunicorn(**throttles_off, **small) as second:
         start = threading.Barrier(40)
 
         def attempt(index: int) -> int:
             start.wait()
-            response = post_generation(first if index % 2 else second, token, stream=False)
+            response = post_generation((first if index % 2 else second).url, token, stream=False)
             response.read()
             return response.status
 

@@ -139,7 +139,8 @@ def test_the_outbox_shows_what_waits_and_for_how_long(client, token):
 def test_in_multiprocess_mode_a_scrape_reads_the_shared_directory_cleared_at_start(
     monkeypatch, tmp_path, client, token
 ):
-    from threadr.lib.metrics import exposition, reset_multiprocess_dir
+    from threadr.lib.metrics import exposition
+    from threadr.lib.metrics_directory import reset_multiprocess_dir
 
     directory = tmp_path / "prometheus"
     directory.mkdir()

@@ -6,9 +6,9 @@ logger, where django-redis and the throttles report a Redis that failed). Busine
 provider latency, webhook events) are not counted here: they are computed from the database at scrape time by
 collectors the caller passes in, so they are exact whatever the number of processes and hosts.
 
-Gunicorn runs several worker processes. With PROMETHEUS_MULTIPROC_DIR set (gunicorn's `on_starting` hook calls
-`reset_multiprocess_dir` and its `child_exit` hook `mark_worker_dead`), each worker writes its samples there and a
-scrape of any worker sums them all; without it, a scrape sees only the worker that answered.
+Gunicorn runs several worker processes. With PROMETHEUS_MULTIPROC_DIR set (gunicorn's hooks prepare it and forget
+dead workers: threadr.lib.metrics_directory), each worker writes its samples there and a scrape of any worker sums
+them all; without it, a scrape sees only the worker that answered.
 """
 
 from __future__ import annotations
@@ -103,21 +103,3 @@ def exposition(collectors: Iterable[Collector]) -> tuple[bytes, str]:
     for collector in collectors:
         registry.register(collector)
     return generate_latest(registry), CONTENT_TYPE_LATEST
-
-
-def reset_multiprocess_dir() -> None:
-    """For gunicorn's `on_starting` hook: start from an empty PROMETHEUS_MULTIPROC_DIR, so the counters of a
-    previous run (whose workers had other pids) are not summed into this one's."""
-    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if not directory:
-        return
-    os.makedirs(directory, exist_ok=True)
-    for name in os.listdir(directory):
-        if name.endswith(".db"):
-            os.remove(os.path.join(directory, name))
-
-
-def mark_worker_dead(pid: int) -> None:
-    """For gunicorn's `child_exit` hook: drop a dead worker's live gauges (its counters are kept)."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        multiprocess.mark_process_dead(pid)
