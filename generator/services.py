@@ -17,13 +17,13 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from generator import xtext
-from generator.domain import Article, Numbering, ThreadOptions
+from generator.domain import Article, Numbering, ThreadOptions, Tone
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded, VersionConflict
 from generator.models import Generation, Style, Thread
@@ -116,6 +116,18 @@ def generation_fail(*, generation: Generation, code: str, now: datetime | None =
     )
 
 
+def generation_release_on_fresh_connection(*, generation: Generation, code: str = "database_error") -> None:
+    """Release a reservation after its request failed in a way that may have killed its database connection
+    (a restart, a failover): on a new connection, so the user's next attempt is not refused for quota. If the
+    database is still gone, the reservation stops counting once it is stale (GENERATION_STALE_AFTER)."""
+    if not connection.in_atomic_block:
+        connection.close()
+    try:
+        generation_fail(generation=generation, code=code)
+    except DatabaseError:
+        logger.warning("reservation left to go stale", extra={"generation_id": generation.pk}, exc_info=True)
+
+
 def _ms(start: datetime, end: datetime) -> int:
     return max(0, int((end - start).total_seconds() * 1000))
 
@@ -189,8 +201,14 @@ def generation_events(
         logger.info("generation failed", extra={"error_code": error.code, "generation_id": generation.pk})
         yield "error", {"code": error.code, "message": error.message, "status": error.status}
         return
+    except DatabaseError:
+        logger.exception("generation lost its database", extra={"generation_id": generation.pk})
+        generation_release_on_fresh_connection(generation=generation)
+        message = "Threadr lost its database while saving your thread. No quota was used; try again in a minute."
+        yield "error", {"code": "service_unavailable", "message": message, "status": 503}
+        return
     except Exception:
-        generation_fail(generation=generation, code="internal_error")
+        generation_release_on_fresh_connection(generation=generation, code="internal_error")
         logger.exception("generation crashed", extra={"generation_id": generation.pk})
         message = "Something went wrong on our side while writing your thread. No quota was used; try again."
         yield "error", {"code": "internal_error", "message": message, "status": 500}
@@ -255,8 +273,11 @@ def thread_options(thread: Thread) -> ThreadOptions:
     saved = thread.options or {}
     options = ThreadOptions()
     known = {field: saved[field] for field in options_to_dict(options) if field in saved}
+    # JSON gives the enums back as their text: turn them into the values the engines and the brief expect.
     if "numbering" in known:
         known["numbering"] = Numbering(known["numbering"])
+    if "tone" in known:
+        known["tone"] = Tone(known["tone"])
     return replace(options, **known)
 
 
