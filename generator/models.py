@@ -118,3 +118,28 @@ class Generation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Rewrite(models.Model):
+    """The rewrite ledger: one row per tweet rewrite sent to the engine, for the daily allowance. A reserved row
+    counts from before the engine is called; a failed one (the provider failed, or the tweet changed meanwhile)
+    stops counting, as a failed generation does."""
+
+    class Status(models.TextChoices):
+        RESERVED = "reserved"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rewrites")
+    thread = models.ForeignKey(Thread, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RESERVED)
+    error_code = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=["user", "created_at"], name="rewrite_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.status} {self.created_at:%Y-%m-%d %H:%M}"

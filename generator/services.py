@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -28,7 +27,7 @@ from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded, VersionConflict
 from generator.models import Generation, Style, Thread
 from generator.selectors import Usage, style_active, styles_active, usage_for
-from generator.splitter import mark_tweets, number_tweets, unnumber_tweets
+from generator.splitter import number_tweets
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +131,7 @@ def _ms(start: datetime, end: datetime) -> int:
     return max(0, int((end - start).total_seconds() * 1000))
 
 
-def _release_connection() -> None:
+def release_connection() -> None:
     """Give the database connection back to the pool while waiting on the provider (seconds to minutes), so a
     host's streams are limited by its threads, not its database connections."""
     if not connection.in_atomic_block:
@@ -174,7 +173,7 @@ def generation_events(
         else:
             article = Article(text=data.text)
         engine = get_engine()
-        _release_connection()
+        release_connection()
         yield "status", {"stage": "generating"}
         bodies: list[str] = []
         first_tweet_ms = None
@@ -344,6 +343,7 @@ def thread_duplicate(*, thread: Thread) -> Thread:
         style=thread.style,
         options=thread.options,
         engine=thread.engine,
+        regenerations=thread.regenerations,  # a copy is no way round the thread's cap on rewrites
     )
     copy.set_tweets(thread.tweets)
     return thread_save(thread=copy)
@@ -377,31 +377,3 @@ def thread_unshare_many(*, threads: QuerySet[Thread]) -> int:
         stopped = shared.update(share_token=None, version=F("version") + 1)
         _history_bump(owner_ids=owners)
     return stopped
-
-
-def tweet_regenerate(*, thread: Thread, position: int, instruction: str | None = None) -> Thread:
-    """Rewrite one tweet (1-based position) in the context of the thread. Uses no daily quota, but a thread
-    allows at most MAX_REGENERATIONS_PER_THREAD rewrites."""
-    if not 1 <= position <= len(thread.tweets):
-        raise InputInvalid(f"This thread has no tweet {position}.", code="no_such_tweet")
-    if thread.regenerations >= settings.MAX_REGENERATIONS_PER_THREAD:
-        raise GenerationError(
-            f"This thread has used all {settings.MAX_REGENERATIONS_PER_THREAD} rewrites. "
-            "Edit the tweet by hand, or duplicate the thread to start again.",
-            code="regenerate_limit",
-            status=403,
-        )
-    options = thread_options(thread)
-    spec = thread.style.spec() if thread.style else style_spec(options.style)
-    article = Article(text=thread.source_text or thread.body_text, title=thread.title, url=thread.source_url)
-    bodies = unnumber_tweets(thread.tweets, options.numbering)
-    replacement = get_engine().regenerate(
-        article=article, bodies=bodies, position=position - 1, options=options, style=spec, instruction=instruction
-    )
-    bodies[position - 1 : position] = replacement
-    with transaction.atomic():
-        locked = Thread.objects.select_for_update().get(pk=thread.pk)
-        locked.set_tweets(mark_tweets(bodies, options.numbering))
-        locked.regenerations += 1
-        thread_save(thread=locked)
-    return locked
