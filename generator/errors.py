@@ -128,3 +128,10 @@ class RewriteQuotaExceeded(GenerationError):
 
     def details(self) -> dict[str, Any]:
         return {"limit": self.limit, "resets_at": self.resets_at.isoformat()}
+
+
+class TweetChanged(GenerationError):
+    """The tweet being rewritten was edited or removed before the rewrite arrived (409): the edit wins."""
+
+    code = "tweet_changed"
+    status = 409

@@ -122,12 +122,14 @@ class Generation(models.Model):
 
 class Rewrite(models.Model):
     """The rewrite ledger: one row per tweet rewrite sent to the engine, for the daily allowance. A reserved row
-    counts from before the engine is called; a failed one (the provider failed, or the tweet changed meanwhile)
-    stops counting, as a failed generation does."""
+    counts from before the engine is called. A failed one (the engine gave no answer) stops counting, as a failed
+    generation does; a discarded one (the answer came, but the tweet had been edited meanwhile) keeps counting,
+    since the provider was paid for it."""
 
     class Status(models.TextChoices):
         RESERVED = "reserved"
         SUCCEEDED = "succeeded"
+        DISCARDED = "discarded"
         FAILED = "failed"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rewrites")

@@ -8,8 +8,8 @@ are the API view's.
 
 The engine is called outside any transaction. Its answer is then written into the thread as it is by then, read
 again under its lock: only the rewritten tweet is replaced, so an edit saved meanwhile to any other tweet stays.
-A rewrite that fails (the provider failed, the tweet was edited or removed meanwhile) gives its place under the
-cap and in the allowance back, as a failed generation does.
+A rewrite the engine fails gives its place under the cap and in the allowance back, as a failed generation does.
+One whose tweet was edited or removed meanwhile is discarded (409) and keeps counting: the provider was paid.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.models import User
 from generator.domain import Article
 from generator.engines import get_engine, style_spec
-from generator.errors import GenerationError, InputInvalid, RewriteQuotaExceeded
+from generator.errors import GenerationError, InputInvalid, RewriteQuotaExceeded, TweetChanged
 from generator.models import Rewrite, Thread
 from generator.selectors import rewrite_allowance_for
 from generator.services import history_bump, release_connection, thread_options
@@ -109,6 +109,11 @@ def tweet_regenerate(*, thread: Thread, position: int, instruction: str | None =
             article=article, bodies=bodies, position=position - 1, options=options, style=spec, instruction=instruction
         )
         return _tweet_replace(reservation, original=bodies[position - 1], position=position, replacement=replacement)
+    except TweetChanged:
+        Rewrite.objects.filter(pk=reservation.rewrite.pk).update(
+            status=Rewrite.Status.DISCARDED, error_code=TweetChanged.code, finished_at=timezone.now()
+        )
+        raise
     except GenerationError as error:
         rewrite_release(rewrite=reservation.rewrite, code=error.code)
         raise
@@ -125,11 +130,9 @@ def _tweet_replace(reservation: RewriteReservation, *, original: str, position: 
         bodies = unnumber_tweets(locked.tweets, numbering)
         index = _index_of(original, bodies, near=position - 1)
         if index is None:
-            raise GenerationError(
-                f"Tweet {position} was changed while it was being rewritten; your edit is kept. Rewrite it again "
-                "if you still want to.",
-                code="tweet_changed",
-                status=409,
+            raise TweetChanged(
+                f"Tweet {position} was changed while it was being rewritten, so your edit was kept and the rewrite "
+                "dropped."
             )
         bodies[index : index + 1] = replacement
         locked.set_tweets(mark_tweets(bodies, numbering))

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='Rewrite',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('reserved', 'Reserved'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='reserved', max_length=10)),
+                ('status', models.CharField(choices=[('reserved', 'Reserved'), ('succeeded', 'Succeeded'), ('discarded', 'Discarded'), ('failed', 'Failed')], default='reserved', max_length=10)),
                 ('error_code', models.CharField(blank=True, max_length=40)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
