@@ -133,3 +133,15 @@ def test_rewrites_are_throttled_per_user_before_the_provider_hears_of_them(alice
     assert 1 <= int(statuses[2]["Retry-After"]) <= 60
     assert len(fake_openai.completions) == 2
     assert Thread.objects.get(pk=thread.pk).regenerations == 2
+
+
+def test_an_edit_saved_from_an_earlier_read_does_not_give_rewrites_back(alice_api, alice):
+    thread = make_thread(alice)
+    read_before = Thread.objects.get(pk=thread.pk)
+    assert alice_api.post(rewrite_url(thread.pk, 1), {}, format="json").status_code == 200
+
+    services.thread_update(thread=read_before, title="Renamed")
+
+    saved = Thread.objects.get(pk=thread.pk)
+    assert saved.title == "Renamed"
+    assert saved.regenerations == 1
