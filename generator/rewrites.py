@@ -29,7 +29,7 @@ from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, RewriteQuotaExceeded, TweetChanged
 from generator.models import Rewrite, Thread
 from generator.selectors import rewrite_allowance_for
-from generator.services import history_bump, release_connection, thread_options
+from generator.services import release_connection, thread_options, thread_save
 from generator.splitter import mark_tweets, unnumber_tweets
 
 logger = logging.getLogger(__name__)
@@ -136,12 +136,10 @@ def _tweet_replace(reservation: RewriteReservation, *, original: str, position: 
             )
         bodies[index : index + 1] = replacement
         locked.set_tweets(mark_tweets(bodies, numbering))
-        locked.save(update_fields=["tweets", "body_text", "updated_at"])
         Rewrite.objects.filter(pk=reservation.rewrite.pk).update(
             status=Rewrite.Status.SUCCEEDED, finished_at=timezone.now()
         )
-        history_bump(owner=reservation.thread.owner)
-    return locked
+        return thread_save(thread=locked)
 
 
 def _index_of(original: str, bodies: list[str], *, near: int) -> int | None:
