@@ -4,6 +4,7 @@ sees a vendor exception."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from threadr.lib.errors import ThreadrError
@@ -111,3 +112,26 @@ class VersionConflict(ThreadrError):
         from generator.api.outputs import ThreadOutput
 
         return {"thread": ThreadOutput(self.thread).data}
+
+
+class RewriteQuotaExceeded(GenerationError):
+    """The user's rewrites for the UTC day are used up (402): FREE_DAILY_REWRITES, or the premium fair-use
+    ceiling PREMIUM_DAILY_REWRITE_CEILING."""
+
+    code = "rewrite_quota"
+    status = 402
+
+    def __init__(self, message: str, *, limit: int, resets_at: datetime) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.resets_at = resets_at
+
+    def details(self) -> dict[str, Any]:
+        return {"limit": self.limit, "resets_at": self.resets_at.isoformat()}
+
+
+class TweetChanged(GenerationError):
+    """The tweet being rewritten was edited or removed before the rewrite arrived (409): the edit wins."""
+
+    code = "tweet_changed"
+    status = 409

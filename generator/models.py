@@ -118,3 +118,30 @@ class Generation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Rewrite(models.Model):
+    """The rewrite ledger: one row per tweet rewrite sent to the engine, for the daily allowance. A reserved row
+    counts from before the engine is called. A failed one (the engine gave no answer) stops counting, as a failed
+    generation does; a discarded one (the answer came, but the tweet had been edited meanwhile) keeps counting,
+    since the provider was paid for it."""
+
+    class Status(models.TextChoices):
+        RESERVED = "reserved"
+        SUCCEEDED = "succeeded"
+        DISCARDED = "discarded"
+        FAILED = "failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rewrites")
+    thread = models.ForeignKey(Thread, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RESERVED)
+    error_code = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=["user", "created_at"], name="rewrite_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.status} {self.created_at:%Y-%m-%d %H:%M}"

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from generator.models import Generation, Style, Thread
+from generator.models import Generation, Rewrite, Style, Thread
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,25 @@ def usage_for(*, user: User, now: datetime | None = None) -> Usage:
         daily_resets_at=day_end,
         monthly_resets_at=month_end,
     )
+
+
+@dataclass(frozen=True)
+class RewriteAllowance:
+    used: int
+    limit: int
+    resets_at: datetime
+
+
+def rewrite_allowance_for(*, user: User, now: datetime | None = None) -> RewriteAllowance:
+    """Tweet rewrites counted in the current UTC day: every one reserved or done, none that failed."""
+    now = now or timezone.now()
+    day_start, day_end, _, _ = quota_windows(now)
+    used = Rewrite.objects.filter(user=user, created_at__gte=day_start, created_at__lt=day_end).exclude(
+        status=Rewrite.Status.FAILED
+    )
+    premium = user.is_premium(now)
+    limit = settings.PREMIUM_DAILY_REWRITE_CEILING if premium else settings.FREE_DAILY_REWRITES
+    return RewriteAllowance(used=used.count(), limit=limit, resets_at=day_end)
 
 
 def thread_get_for_user(*, user: User, pk: int | str) -> Thread:

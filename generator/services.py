@@ -16,19 +16,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from generator import xtext
-from generator.domain import Article, Numbering, ThreadOptions
+from generator.domain import Article, Numbering, ThreadOptions, Tone
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded, VersionConflict
 from generator.models import Generation, Style, Thread
 from generator.selectors import Usage, style_active, styles_active, usage_for
-from generator.splitter import mark_tweets, number_tweets, unnumber_tweets
+from generator.splitter import number_tweets
 
 logger = logging.getLogger(__name__)
 
@@ -116,11 +115,23 @@ def generation_fail(*, generation: Generation, code: str, now: datetime | None =
     )
 
 
+def generation_release_on_fresh_connection(*, generation: Generation, code: str = "database_error") -> None:
+    """Release a reservation after its request failed in a way that may have killed its database connection
+    (a restart, a failover): on a new connection, so the user's next attempt is not refused for quota. If the
+    database is still gone, the reservation stops counting once it is stale (GENERATION_STALE_AFTER)."""
+    if not connection.in_atomic_block:
+        connection.close()
+    try:
+        generation_fail(generation=generation, code=code)
+    except DatabaseError:
+        logger.warning("reservation left to go stale", extra={"generation_id": generation.pk}, exc_info=True)
+
+
 def _ms(start: datetime, end: datetime) -> int:
     return max(0, int((end - start).total_seconds() * 1000))
 
 
-def _release_connection() -> None:
+def release_connection() -> None:
     """Give the database connection back to the pool while waiting on the provider (seconds to minutes), so a
     host's streams are limited by its threads, not its database connections."""
     if not connection.in_atomic_block:
@@ -162,7 +173,7 @@ def generation_events(
         else:
             article = Article(text=data.text)
         engine = get_engine()
-        _release_connection()
+        release_connection()
         yield "status", {"stage": "generating"}
         bodies: list[str] = []
         first_tweet_ms = None
@@ -189,8 +200,14 @@ def generation_events(
         logger.info("generation failed", extra={"error_code": error.code, "generation_id": generation.pk})
         yield "error", {"code": error.code, "message": error.message, "status": error.status}
         return
+    except DatabaseError:
+        logger.exception("generation lost its database", extra={"generation_id": generation.pk})
+        generation_release_on_fresh_connection(generation=generation)
+        message = "Threadr lost its database while saving your thread. No quota was used; try again in a minute."
+        yield "error", {"code": "service_unavailable", "message": message, "status": 503}
+        return
     except Exception:
-        generation_fail(generation=generation, code="internal_error")
+        generation_release_on_fresh_connection(generation=generation, code="internal_error")
         logger.exception("generation crashed", extra={"generation_id": generation.pk})
         message = "Something went wrong on our side while writing your thread. No quota was used; try again."
         yield "error", {"code": "internal_error", "message": message, "status": 500}
@@ -255,8 +272,11 @@ def thread_options(thread: Thread) -> ThreadOptions:
     saved = thread.options or {}
     options = ThreadOptions()
     known = {field: saved[field] for field in options_to_dict(options) if field in saved}
+    # JSON gives the enums back as their text: turn them into the values the engines and the brief expect.
     if "numbering" in known:
         known["numbering"] = Numbering(known["numbering"])
+    if "tone" in known:
+        known["tone"] = Tone(known["tone"])
     return replace(options, **known)
 
 
@@ -323,6 +343,7 @@ def thread_duplicate(*, thread: Thread) -> Thread:
         style=thread.style,
         options=thread.options,
         engine=thread.engine,
+        regenerations=thread.regenerations,  # a copy is no way round the thread's cap on rewrites
     )
     copy.set_tweets(thread.tweets)
     return thread_save(thread=copy)
@@ -356,31 +377,3 @@ def thread_unshare_many(*, threads: QuerySet[Thread]) -> int:
         stopped = shared.update(share_token=None, version=F("version") + 1)
         _history_bump(owner_ids=owners)
     return stopped
-
-
-def tweet_regenerate(*, thread: Thread, position: int, instruction: str | None = None) -> Thread:
-    """Rewrite one tweet (1-based position) in the context of the thread. Uses no daily quota, but a thread
-    allows at most MAX_REGENERATIONS_PER_THREAD rewrites."""
-    if not 1 <= position <= len(thread.tweets):
-        raise InputInvalid(f"This thread has no tweet {position}.", code="no_such_tweet")
-    if thread.regenerations >= settings.MAX_REGENERATIONS_PER_THREAD:
-        raise GenerationError(
-            f"This thread has used all {settings.MAX_REGENERATIONS_PER_THREAD} rewrites. "
-            "Edit the tweet by hand, or duplicate the thread to start again.",
-            code="regenerate_limit",
-            status=403,
-        )
-    options = thread_options(thread)
-    spec = thread.style.spec() if thread.style else style_spec(options.style)
-    article = Article(text=thread.source_text or thread.body_text, title=thread.title, url=thread.source_url)
-    bodies = unnumber_tweets(thread.tweets, options.numbering)
-    replacement = get_engine().regenerate(
-        article=article, bodies=bodies, position=position - 1, options=options, style=spec, instruction=instruction
-    )
-    bodies[position - 1 : position] = replacement
-    with transaction.atomic():
-        locked = Thread.objects.select_for_update().get(pk=thread.pk)
-        locked.set_tweets(mark_tweets(bodies, options.numbering))
-        locked.regenerations += 1
-        thread_save(thread=locked)
-    return locked

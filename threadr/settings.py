@@ -213,7 +213,13 @@ PREMIUM_DAILY_CEILING = env_int("PREMIUM_DAILY_CEILING", 200)
 # Burst throttles (per minute) on generation starts; the quota above is the exact limit, these stop floods.
 GENERATION_RATE_PER_USER = env_int("GENERATION_RATE_PER_USER", 6)
 GENERATION_RATE_PER_IP = env_int("GENERATION_RATE_PER_IP", 30)
-MAX_REGENERATIONS_PER_THREAD = 20
+# Rewriting one tweet calls the provider too: a cap per thread (carried over to copies), a daily allowance per
+# user counted in PostgreSQL like the quota, and burst throttles (per minute) like generation's.
+MAX_REGENERATIONS_PER_THREAD = env_int("MAX_REGENERATIONS_PER_THREAD", 20)
+FREE_DAILY_REWRITES = env_int("FREE_DAILY_REWRITES", 40)
+PREMIUM_DAILY_REWRITE_CEILING = env_int("PREMIUM_DAILY_REWRITE_CEILING", 500)
+REWRITE_RATE_PER_USER = env_int("REWRITE_RATE_PER_USER", 10)
+REWRITE_RATE_PER_IP = env_int("REWRITE_RATE_PER_IP", 30)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "support@threadr.localhost")
 

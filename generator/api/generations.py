@@ -10,10 +10,8 @@ from django.conf import settings
 from django.http import HttpResponseBase, StreamingHttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import Throttled
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,10 +20,9 @@ from accounts.models import User
 from accounts.services import user_email_verified
 from generator import services
 from generator.api.outputs import ThreadOutput
+from generator.api.throttling import burst_check
 from generator.domain import MAX_TWEETS, Numbering, ThreadOptions, Tone
 from generator.errors import GenerationError
-from threadr.lib import throttle
-from threadr.lib.client_ip import client_ip
 
 
 class EventStreamRenderer(BaseRenderer):
@@ -100,7 +97,14 @@ class GenerationCreateApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         require_verified_email(user)
-        self.throttle(request, user)
+        burst_check(
+            request,
+            user,
+            scope="generate",
+            per_user=settings.GENERATION_RATE_PER_USER,
+            per_ip=settings.GENERATION_RATE_PER_IP,
+            what="threads",
+        )
         generation_input = services.GenerationInput(
             text=data.get("text", ""),
             url=data.get("url", ""),
@@ -138,18 +142,6 @@ class GenerationCreateApi(APIView):
                 body = {**ThreadOutput(reservation.generation.thread).data, "usage": reservation.usage.as_dict()}
                 return Response(body, status=status.HTTP_201_CREATED)
         raise AssertionError("generation_events ends with done or error")
-
-    def throttle(self, request: Request, user: User) -> None:
-        limits = (
-            throttle.Limit("generate-user", str(user.pk), settings.GENERATION_RATE_PER_USER),
-            throttle.Limit("generate-ip", client_ip(request), settings.GENERATION_RATE_PER_IP),
-        )
-        decision = throttle.hit_all(limits, window=60)
-        if not decision.allowed:
-            raise Throttled(
-                wait=decision.retry_after,
-                detail=f"Too many threads at once. Try again in {decision.retry_after} seconds.",
-            )
 
 
 def stream_until_saved(events: Iterator[services.Event]) -> Iterator[bytes]:

@@ -19,8 +19,9 @@ from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
-from generator import services
+from generator import rewrites, services
 from generator.api.outputs import ThreadOutput, ThreadSummaryOutput
+from generator.api.throttling import burst_check
 from generator.domain import MAX_TWEETS
 from generator.errors import InputInvalid
 from generator.exports import EXPORTERS, export_filename
@@ -198,12 +199,26 @@ class TweetRegenerateApi(APIView):
     class RegenerateInputSerializer(serializers.Serializer):
         instruction = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
-    @extend_schema(request=RegenerateInputSerializer, responses={200: ThreadOutput})
+    @extend_schema(
+        request=RegenerateInputSerializer,
+        responses={200: ThreadOutput},
+        description="Rewrite one tweet with the engine. Errors: 400, 402 (the day's rewrites are used up), 403 "
+        "(the thread's rewrites are used up: `regenerate_limit`), 409 (the tweet was edited meanwhile), 429, "
+        "502/503/504 (provider).",
+    )
     def post(self, request: AuthenticatedRequest, pk: int, position: int) -> Response:
         thread = thread_get_for_user(user=request.user, pk=pk)
         serializer = self.RegenerateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        thread = services.tweet_regenerate(
+        burst_check(
+            request,
+            request.user,
+            scope="rewrite",
+            per_user=settings.REWRITE_RATE_PER_USER,
+            per_ip=settings.REWRITE_RATE_PER_IP,
+            what="rewrites",
+        )
+        thread = rewrites.tweet_regenerate(
             thread=thread, position=position, instruction=serializer.validated_data.get("instruction") or None
         )
         return Response(ThreadOutput(thread).data)

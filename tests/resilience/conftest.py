@@ -31,6 +31,8 @@ def no_throttles(settings: Any) -> None:
     """Burst throttles out of the way, so only the exact quota decides."""
     settings.GENERATION_RATE_PER_USER = 100_000
     settings.GENERATION_RATE_PER_IP = 100_000
+    settings.REWRITE_RATE_PER_USER = 100_000
+    settings.REWRITE_RATE_PER_IP = 100_000
 
 
 def live_reservations(user: User) -> int:
