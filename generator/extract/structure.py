@@ -1,0 +1,114 @@
+"""trafilatura's XML output -> typed blocks.
+
+trafilatura marks the main content up as `head` (with rend="h2"), `p`, `list`/`item`, `quote`, `code`, `table`/
+`row`/`cell`, and inline `hi` (formatting), `ref` (links), `lb` (line breaks) and `graphic`. Reading that tree
+instead of its flat text keeps a heading apart from the sentence after it and a table out of the prose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from generator.blocks import tidy
+from generator.domain import Block, BlockKind
+
+# A paragraph or item made mostly of link text is a menu entry or a teaser for another article.
+LINK_SHARE_OF_NAVIGATION = 0.8
+NAVIGATION_MAX_CHARS = 200
+
+_HEADING_LEVEL = re.compile(r"h([1-6])")
+_FOOTNOTE_MARK = re.compile(r"^\W?\d{0,3}\W?$")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+@dataclass
+class Structure:
+    """What the XML says: its metadata (trafilatura's attributes on `doc`), blocks and the links' targets."""
+
+    meta: dict[str, str]
+    blocks: list[Block] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+
+def read_xml(xml: str) -> Structure:
+    document = etree.fromstring(xml.encode("utf-8"), _PARSER)
+    structure = Structure(meta={str(key): str(value) for key, value in document.attrib.items()})
+    main = document.find("main")
+    if main is not None:
+        structure.blocks = list(_blocks(main, structure.links))
+    return structure
+
+
+def _blocks(container: etree._Element, links: list[str]) -> Iterator[Block]:
+    for element in container:
+        tag = element.tag
+        if tag == "head":
+            level = _HEADING_LEVEL.match(element.get("rend", ""))
+            yield from _block(BlockKind.HEADING, element, links, level=int(level.group(1)) if level else 2)
+        elif tag == "p":
+            yield from _block(BlockKind.PARAGRAPH, element, links)
+        elif tag == "list":
+            yield from _items(element, links)
+        elif tag == "quote":
+            yield from _block(BlockKind.QUOTE, element, links)
+        elif tag == "code":
+            code = "".join(element.itertext()).strip("\n")
+            if code.strip():
+                yield Block(BlockKind.CODE, code)
+        elif tag == "table":
+            rows = [" | ".join(tidy(_text(cell, [])) for cell in row.iter("cell")) for row in element.iter("row")]
+            rows = [row for row in rows if row.strip(" |")]
+            if rows:
+                yield Block(BlockKind.TABLE, "\n".join(rows))
+        elif tag not in ("graphic", "lb", "hi", "ref") and len(element):
+            yield from _blocks(element, links)
+        elif tag not in ("graphic", "lb"):
+            yield from _block(BlockKind.PARAGRAPH, element, links)
+
+
+def _items(element: etree._Element, links: list[str]) -> Iterator[Block]:
+    ordered = element.get("rend", "") == "ol"
+    for number, item in enumerate(element.iterchildren("item"), start=1):
+        yield from _block(BlockKind.ITEM, item, links, level=number if ordered else 0)
+        for nested in item.iterchildren("list"):
+            yield from _items(nested, links)
+
+
+def _block(kind: BlockKind, element: etree._Element, links: list[str], *, level: int = 0) -> Iterator[Block]:
+    targets: list[str] = []
+    text = tidy(_text(element, targets))
+    if not text:
+        return
+    if kind in (BlockKind.PARAGRAPH, BlockKind.ITEM) and len(text) <= NAVIGATION_MAX_CHARS:
+        linked = sum(len(tidy("".join(ref.itertext()))) for ref in element.iter("ref"))
+        if linked >= LINK_SHARE_OF_NAVIGATION * len(text):
+            return
+    links.extend(targets)
+    yield Block(kind, text, level)
+
+
+def _text(element: etree._Element, targets: list[str]) -> str:
+    """The element's words: links read as their text (their targets collected), line breaks as spaces, footnote
+    superscripts, images and nested lists left out."""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag
+        if tag == "ref":
+            target = child.get("target", "")
+            if target.startswith(("http://", "https://")):
+                targets.append(target)
+            parts.append(_text(child, targets))
+        elif tag == "hi" and child.get("rend") == "#sup" and _FOOTNOTE_MARK.match("".join(child.itertext()).strip()):
+            pass
+        elif tag == "lb":
+            parts.append(" ")
+        elif tag not in ("graphic", "list"):
+            parts.append(_text(child, targets))
+        if tag in ("p", "head"):
+            parts.append(" ")
+        parts.append(child.tail or "")
+    return "".join(parts)
