@@ -12,12 +12,14 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from generator.domain import PROSE_KINDS, Block, BlockKind
+from generator.domain import PROSE_KINDS, Article, Block, BlockKind
 
 HEADING_MAX_WORDS = 12
 HEADING_MAX_CHARS = 120
 # Lines this long or longer are never boilerplate: bylines, credits and teasers are short.
 BOILERPLATE_MAX_CHARS = 200
+# A short paragraph or list item made mostly of link text is a menu entry or a teaser for another article.
+LINK_SHARE_OF_NAVIGATION = 0.8
 SENTENCE_ENDINGS = (".", "!", "?", '"', ":", ";", "\u201d", "\u2019", "\u2026", "\u3002", "\uff01", "\uff1f")
 
 _FENCE = re.compile(r"^\s*(```+|~~~+)")
@@ -88,13 +90,29 @@ class Reading:
     links: tuple[str, ...]
 
 
+def article_from_text(text: str, *, url: str = "", language: str = "") -> Article:
+    """Pasted text (or a plain-text page) as an Article of blocks; no title is taken from it here."""
+    reading = read_text(text)
+    return Article(
+        text=render_text(reading.blocks),
+        url=url,
+        canonical_url=url,
+        language=language,
+        blocks=reading.blocks,
+        links=reading.links,
+    )
+
+
 def read_text(text: str) -> Reading:
     """Read pasted text (or a plain-text page) into blocks. Blank lines separate blocks; Markdown headings, lists,
     quotes, tables and code fences keep their kind; `[text](url)` keeps the text and records the URL. Text with no
-    blank line at all is read one block per line, as text copied from a web page usually is."""
+    blank line whose lines mostly end a sentence is read one block per line, as text copied from a web page usually
+    is; hard-wrapped text (lines ending mid-sentence) is joined into paragraphs."""
     links: list[str] = []
     lines = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    one_per_line = not any(not line.strip() for line in _trimmed(lines))
+    filled = _trimmed(lines)
+    ended = sum(line.rstrip().endswith(SENTENCE_ENDINGS) for line in filled)
+    one_per_line = all(line.strip() for line in filled) and 2 * ended >= len(filled)
     raw = list(_raw_blocks(lines, one_per_line=one_per_line))
     blocks = [_inline(block, links) for block in raw]
     blocks = _headings_from_short_lines([block for block in blocks if block.text])
@@ -188,8 +206,13 @@ def _inline(block: Block, links: list[str]) -> Block:
     if block.kind in (BlockKind.CODE, BlockKind.TABLE):
         return block
     text = _IMAGE.sub("", block.text)
-    links.extend(match.group(2) for match in _LINK.finditer(text))
+    found = list(_LINK.finditer(text))
     text = _LINK.sub(r"\1", text)
+    if block.kind in (BlockKind.PARAGRAPH, BlockKind.ITEM) and is_navigation(
+        tidy(text), linked=sum(len(match.group(1)) for match in found)
+    ):
+        return Block(block.kind, "")
+    links.extend(match.group(2) for match in found)
     text = _AUTOLINK.sub(r"\1", text)
     text = _INLINE_CODE.sub(r"\1", _EMPHASIS.sub(r"\1", _STRONG.sub(r"\2", text)))
     return Block(block.kind, tidy(text), block.level)
@@ -222,8 +245,9 @@ def tidy(text: str) -> str:
 
 def clean_blocks(blocks: Iterable[Block], *, author: str = "") -> list[Block]:
     """Drop what a page wraps around a story: bylines, photo credits, "Read more", comment counts, share buttons,
-    related-article teasers. Code blocks and tables are kept as they are."""
-    kept = []
+    related-article teasers, and headings left with nothing under them. Code blocks and tables are kept as they
+    are."""
+    kept: list[Block] = []
     for block in blocks:
         if block.kind in (BlockKind.CODE, BlockKind.TABLE):
             kept.append(block)
@@ -231,7 +255,20 @@ def clean_blocks(blocks: Iterable[Block], *, author: str = "") -> list[Block]:
         text = _TRAILING_MORE.sub("", block.text) if block.kind in PROSE_KINDS else block.text
         if text and not is_boilerplate(text, author=author):
             kept.append(Block(block.kind, text, block.level))
-    return kept
+    return [block for position, block in enumerate(kept) if not _empty_section(block, kept[position + 1 :])]
+
+
+def _empty_section(block: Block, after: list[Block]) -> bool:
+    """A heading followed by no text before the next heading of its rank or higher."""
+    if block.kind != BlockKind.HEADING:
+        return False
+    following = after[0] if after else None
+    return following is None or (following.kind == BlockKind.HEADING and following.level <= block.level)
+
+
+def is_navigation(text: str, *, linked: int) -> bool:
+    """Whether a paragraph or item whose links' words are `linked` characters long is a menu entry or teaser."""
+    return len(text) <= BOILERPLATE_MAX_CHARS and linked >= LINK_SHARE_OF_NAVIGATION * len(text)
 
 
 def is_boilerplate(text: str, *, author: str = "") -> bool:

@@ -23,13 +23,7 @@ import trafilatura
 from django.conf import settings
 from django.core.cache import cache
 
-from generator.blocks import (
-    clean_blocks,
-    prose_chars,
-    read_text,
-    render_text,
-    template_marks,
-)
+from generator.blocks import article_from_text, clean_blocks, prose_chars, render_text, template_marks
 from generator.domain import Article, Block, BlockKind
 from generator.errors import ImportFailed
 from generator.extract.structure import read_xml
@@ -44,6 +38,8 @@ PAYWALL_TEASER_CHARS = 1500
 CACHE_VERSION = "v2"  # part of the cache key: bump it when Article's fields change (v2: blocks and links)
 # Unrendered template expressions ({{ ... }}) at least this dense mean the page is an app shell, not an article.
 TEMPLATE_CHARS_PER_MARK = 300
+# A page whose menu entries and teasers outweigh its prose this many times over is an index, not an article.
+NAVIGATION_PER_PROSE = 2
 
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid"})
 TRACKING_PREFIXES = ("utm_", "mc_eid", "_hs")
@@ -135,7 +131,7 @@ def article_from_page(page: FetchedPage) -> Article:
     names = site_names(sitename=meta.get("sitename", ""), hostname=meta.get("hostname", ""))
     title = clean_title(_tidy(meta.get("title", "")), site_names=names)
     blocks = _without_leading_title(clean_blocks(structure.blocks if structure else [], author=author), title)
-    _check_is_article(blocks, html)
+    _check_is_article(blocks, html, navigation=structure.navigation if structure else 0)
     canonical = meta.get("url", "")
     return Article(
         text=render_text(blocks),
@@ -146,19 +142,6 @@ def article_from_page(page: FetchedPage) -> Article:
         language=_language(html, page),
         blocks=tuple(blocks),
         links=tuple(dict.fromkeys(structure.links if structure else [])),
-    )
-
-
-def article_from_text(text: str, *, url: str = "", language: str = "") -> Article:
-    """Pasted text (or a plain-text page) read into blocks; no title is taken from it here."""
-    reading = read_text(text)
-    return Article(
-        text=render_text(reading.blocks),
-        url=url,
-        canonical_url=url,
-        language=language,
-        blocks=reading.blocks,
-        links=reading.links,
     )
 
 
@@ -177,7 +160,9 @@ def _article_from_text(page: FetchedPage) -> Article:
     return replace(article, text=render_text(blocks), title=title, blocks=tuple(blocks))
 
 
-def _check_is_article(blocks: list[Block], html: str) -> None:
+def _check_is_article(blocks: list[Block], html: str, *, navigation: int = 0) -> None:
+    """Refuse a page that is not an article: an app's unrendered template, a page of links (`navigation` counts the
+    characters of menu entries and teasers left out), or too little prose."""
     text = render_text(blocks)
     if _looks_paywalled(text, html):
         raise _failure("paywall")
@@ -185,8 +170,10 @@ def _check_is_article(blocks: list[Block], html: str) -> None:
     if marks >= 2 and marks * TEMPLATE_CHARS_PER_MARK >= len(text):
         raise _failure("not_article")
     prose = prose_chars(blocks)
+    if navigation > NAVIGATION_PER_PROSE * prose:
+        raise _failure("not_article")
     if len(text) < MIN_ARTICLE_CHARS or prose < MIN_ARTICLE_CHARS:
-        raise _failure("not_article" if prose < len(text) / 2 else "too_short")
+        raise _failure("not_article" if prose < (len(text) + navigation) / 2 else "too_short")
 
 
 def _looks_paywalled(text: str, html: str) -> bool:

@@ -13,12 +13,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from generator.blocks import tidy
+from generator.blocks import is_boilerplate, is_navigation, tidy
 from generator.domain import Block, BlockKind
-
-# A paragraph or item made mostly of link text is a menu entry or a teaser for another article.
-LINK_SHARE_OF_NAVIGATION = 0.8
-NAVIGATION_MAX_CHARS = 200
 
 _HEADING_LEVEL = re.compile(r"h([1-6])")
 _FOOTNOTE_MARK = re.compile(r"^\W?\d{0,3}\W?$")
@@ -27,11 +23,13 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 
 @dataclass
 class Structure:
-    """What the XML says: its metadata (trafilatura's attributes on `doc`), blocks and the links' targets."""
+    """What the XML says: its metadata (trafilatura's attributes on `doc`), blocks, the links' targets, and how
+    many characters of menu entries and teasers were left out."""
 
     meta: dict[str, str]
     blocks: list[Block] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    navigation: int = 0
 
 
 def read_xml(xml: str) -> Structure:
@@ -39,22 +37,31 @@ def read_xml(xml: str) -> Structure:
     structure = Structure(meta={str(key): str(value) for key, value in document.attrib.items()})
     main = document.find("main")
     if main is not None:
-        structure.blocks = list(_blocks(main, structure.links))
+        reader = _Reader(author=structure.meta.get("author", ""), links=structure.links)
+        structure.blocks = list(_blocks(main, reader))
+        structure.navigation = reader.navigation
     return structure
 
 
-def _blocks(container: etree._Element, links: list[str]) -> Iterator[Block]:
+@dataclass
+class _Reader:
+    author: str  # a paragraph that only names the author is a byline
+    links: list[str]  # the targets of links in the blocks kept
+    navigation: int = 0
+
+
+def _blocks(container: etree._Element, reader: _Reader) -> Iterator[Block]:
     for element in container:
         tag = element.tag
         if tag == "head":
             level = _HEADING_LEVEL.match(element.get("rend", ""))
-            yield from _block(BlockKind.HEADING, element, links, level=int(level.group(1)) if level else 2)
+            yield from _block(BlockKind.HEADING, element, reader, level=int(level.group(1)) if level else 2)
         elif tag == "p":
-            yield from _block(BlockKind.PARAGRAPH, element, links)
+            yield from _block(BlockKind.PARAGRAPH, element, reader)
         elif tag == "list":
-            yield from _items(element, links)
+            yield from _items(element, reader)
         elif tag == "quote":
-            yield from _block(BlockKind.QUOTE, element, links)
+            yield from _block(BlockKind.QUOTE, element, reader)
         elif tag == "code":
             code = "".join(element.itertext()).strip("\n")
             if code.strip():
@@ -65,29 +72,31 @@ def _blocks(container: etree._Element, links: list[str]) -> Iterator[Block]:
             if rows:
                 yield Block(BlockKind.TABLE, "\n".join(rows))
         elif tag not in ("graphic", "lb", "hi", "ref") and len(element):
-            yield from _blocks(element, links)
+            yield from _blocks(element, reader)
         elif tag not in ("graphic", "lb"):
-            yield from _block(BlockKind.PARAGRAPH, element, links)
+            yield from _block(BlockKind.PARAGRAPH, element, reader)
 
 
-def _items(element: etree._Element, links: list[str]) -> Iterator[Block]:
+def _items(element: etree._Element, reader: _Reader) -> Iterator[Block]:
     ordered = element.get("rend", "") == "ol"
     for number, item in enumerate(element.iterchildren("item"), start=1):
-        yield from _block(BlockKind.ITEM, item, links, level=number if ordered else 0)
+        yield from _block(BlockKind.ITEM, item, reader, level=number if ordered else 0)
         for nested in item.iterchildren("list"):
-            yield from _items(nested, links)
+            yield from _items(nested, reader)
 
 
-def _block(kind: BlockKind, element: etree._Element, links: list[str], *, level: int = 0) -> Iterator[Block]:
+def _block(kind: BlockKind, element: etree._Element, reader: _Reader, *, level: int = 0) -> Iterator[Block]:
+    """The element as one block, unless it is a menu entry, a teaser or other boilerplate (whose links are not the
+    article's)."""
     targets: list[str] = []
     text = tidy(_text(element, targets))
-    if not text:
+    if not text or is_boilerplate(text, author=reader.author):
         return
-    if kind in (BlockKind.PARAGRAPH, BlockKind.ITEM) and len(text) <= NAVIGATION_MAX_CHARS:
-        linked = sum(len(tidy("".join(ref.itertext()))) for ref in element.iter("ref"))
-        if linked >= LINK_SHARE_OF_NAVIGATION * len(text):
-            return
-    links.extend(targets)
+    linked = sum(len(tidy("".join(ref.itertext()))) for ref in element.iter("ref"))
+    if kind in (BlockKind.PARAGRAPH, BlockKind.ITEM) and is_navigation(text, linked=linked):
+        reader.navigation += len(text)
+        return
+    reader.links.extend(targets)
     yield Block(kind, text, level)
 
 

@@ -42,14 +42,13 @@ def clean_title(title: str, *, site_names: Iterable[str] = ()) -> str:
 
 
 def site_names(*, sitename: str, hostname: str) -> list[str]:
-    """The ways a page may name its site: its declared name, its host ("stackoverflow.blog"), and the host's
-    name without "www." and the top-level domain ("stackoverflow")."""
-    host = hostname.lower().removeprefix("www.")
-    labels = host.split(".")
-    names = [sitename, host]
-    if len(labels) > 1:
-        names.append(".".join(labels[:-1]))
-        names.append(labels[-2])
+    """The ways a page may name its site: its declared name, its host ("stackoverflow.blog"), and a host's or a
+    domain-like site name's ("DW.COM") name without "www." and the top-level domain ("stackoverflow", "dw")."""
+    names = [sitename, hostname]
+    for name in (sitename, hostname):
+        labels = name.lower().removeprefix("www.").split(".")
+        if len(labels) > 1 and " " not in name:
+            names.extend((".".join(labels), ".".join(labels[:-1]), labels[-2]))
     return [name for name in names if name]
 
 
