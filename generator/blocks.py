@@ -35,11 +35,11 @@ _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
-_SPACES = re.compile(r"[ \t\u00a0]+")
 # Footnote markers: "[1]", "[12]", "[note 3]", "[citation needed]", and superscript digits after punctuation or a
 # word of four letters or more (so "m²" and "km²" keep theirs).
 _FOOTNOTE = re.compile(r"\s?\[(?:\d{1,3}|note \d{1,3}|citation needed)\]", re.IGNORECASE)
 _SUPERSCRIPT = re.compile(r"(?:(?<=[.,;:!?)\"'\u201d\u2019])|(?<=[^\W\d_]{4}))[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
+_SUPERSCRIPTS = frozenset("\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079")
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
 _BOILERPLATE = re.compile(
@@ -239,8 +239,11 @@ def looks_like_heading(line: str) -> bool:
 
 def tidy(text: str) -> str:
     """One space between words, no footnote markers."""
-    text = _SUPERSCRIPT.sub("", _FOOTNOTE.sub("", text))
-    return _SPACES.sub(" ", text).strip()
+    if "[" in text:
+        text = _FOOTNOTE.sub("", text)
+    if not _SUPERSCRIPTS.isdisjoint(text):
+        text = _SUPERSCRIPT.sub("", text)
+    return " ".join(text.split())
 
 
 def clean_blocks(blocks: Iterable[Block], *, author: str = "") -> list[Block]:
@@ -252,17 +255,24 @@ def clean_blocks(blocks: Iterable[Block], *, author: str = "") -> list[Block]:
         if block.kind in (BlockKind.CODE, BlockKind.TABLE):
             kept.append(block)
             continue
-        text = _TRAILING_MORE.sub("", block.text) if block.kind in PROSE_KINDS else block.text
+        text = _without_trailing_more(block.text) if block.kind in PROSE_KINDS else block.text
         if text and not is_boilerplate(text, author=author):
             kept.append(Block(block.kind, text, block.level))
-    return [block for position, block in enumerate(kept) if not _empty_section(block, kept[position + 1 :])]
+    following = [*kept[1:], None]
+    return [block for block, after in zip(kept, following, strict=True) if not _empty_section(block, after)]
 
 
-def _empty_section(block: Block, after: list[Block]) -> bool:
+def _without_trailing_more(text: str) -> str:
+    """A teaser's "... Read more" cut off its end (searched in the end only: the pattern is slow over a long text)."""
+    tail = text[-40:]
+    found = _TRAILING_MORE.search(tail)
+    return text[: len(text) - len(tail) + found.start()] if found else text
+
+
+def _empty_section(block: Block, following: Block | None) -> bool:
     """A heading followed by no text before the next heading of its rank or higher."""
     if block.kind != BlockKind.HEADING:
         return False
-    following = after[0] if after else None
     return following is None or (following.kind == BlockKind.HEADING and following.level <= block.level)
 
 
@@ -311,9 +321,16 @@ def _same_list(previous: Block | None, block: Block) -> bool:
     return block.level == 0 if previous.level == 0 else block.level == previous.level + 1
 
 
-def prose_chars(blocks: Iterable[Block]) -> int:
-    """How many characters of the blocks are sentences, as opposed to menus, headline lists and dates."""
-    return sum(len(piece) for block in blocks if block.kind in PROSE_KINDS for piece in _sentences(block.text))
+def prose_chars(blocks: Iterable[Block], *, enough: int | None = None) -> int:
+    """How many characters of the blocks are sentences, as opposed to menus, headline lists and dates; counting
+    stops once there are `enough`."""
+    total = 0
+    for block in blocks:
+        if block.kind in PROSE_KINDS:
+            total += sum(len(piece) for piece in _sentences(block.text))
+            if enough is not None and total >= enough:
+                break
+    return total
 
 
 def _sentences(text: str) -> Iterator[str]:
@@ -325,4 +342,5 @@ def _sentences(text: str) -> Iterator[str]:
 
 def template_marks(blocks: Iterable[Block]) -> int:
     """How many unrendered template expressions (`{{ ... }}`, `{% ... %}`) the prose holds."""
-    return sum(len(_TEMPLATE.findall(block.text)) for block in blocks if block.kind != BlockKind.CODE)
+    found = (_TEMPLATE.findall(block.text) for block in blocks if block.kind != BlockKind.CODE and "{" in block.text)
+    return sum(len(marks) for marks in found)

@@ -26,7 +26,7 @@ from django.core.cache import cache
 from generator.blocks import article_from_text, clean_blocks, prose_chars, render_text, template_marks
 from generator.domain import Article, Block, BlockKind
 from generator.errors import ImportFailed
-from generator.extract.structure import read_xml
+from generator.extract.structure import read_tree
 from generator.extract.titles import clean_title, site_names
 from threadr.lib.fetch import FetchedPage, FetchError, fetch
 
@@ -112,37 +112,41 @@ def article_from_page(page: FetchedPage) -> Article:
         return _article_from_text(page)
     html = _decode(page)
     try:
-        xml = trafilatura.extract(
+        # The structured result, with formatting and links: the same tree trafilatura's XML output is made from.
+        document = trafilatura.bare_extraction(
             html,
             url=page.final_url,
-            output_format="xml",
             with_metadata=True,
             include_comments=False,
             include_tables=True,
             include_formatting=True,
             include_links=True,
         )
-        structure = read_xml(xml) if xml else None
+        author = _tidy(_field(document, "author"))
+        structure = read_tree(getattr(document, "body", None), author=author)
     except Exception as error:  # the extractor's parsers can fail in many ways on hostile markup
         logger.warning("extract: trafilatura failed on %s", page.final_url, exc_info=True)
         raise _failure("not_article") from error
-    meta = structure.meta if structure else {}
-    author = _tidy(meta.get("author", ""))
-    names = site_names(sitename=meta.get("sitename", ""), hostname=meta.get("hostname", ""))
-    title = clean_title(_tidy(meta.get("title", "")), site_names=names)
-    blocks = _without_leading_title(clean_blocks(structure.blocks if structure else [], author=author), title)
-    _check_is_article(blocks, html, navigation=structure.navigation if structure else 0)
-    canonical = meta.get("url", "")
+    names = site_names(sitename=_field(document, "sitename"), hostname=_field(document, "hostname"))
+    title = clean_title(_tidy(_field(document, "title")), site_names=names)
+    blocks = _without_leading_title(clean_blocks(structure.blocks, author=author), title)
+    text = render_text(blocks)
+    _check_is_article(blocks, text, html, navigation=structure.navigation)
+    canonical = _field(document, "url")
     return Article(
-        text=render_text(blocks),
+        text=text,
         title=title,
         url=page.final_url,
         canonical_url=canonical if urlsplit(canonical).scheme in ("http", "https") else page.final_url,
         author=author,
         language=_language(html, page),
         blocks=tuple(blocks),
-        links=tuple(dict.fromkeys(structure.links if structure else [])),
+        links=tuple(dict.fromkeys(structure.links)),
     )
+
+
+def _field(document: object, name: str) -> str:
+    return str(getattr(document, name, "") or "")
 
 
 def _article_from_text(page: FetchedPage) -> Article:
@@ -156,20 +160,20 @@ def _article_from_text(page: FetchedPage) -> Article:
     title = ""
     if len(blocks) > 1 and blocks[0].kind == BlockKind.HEADING and len(blocks[0].text) <= 150:
         title = blocks.pop(0).text
-    _check_is_article(blocks, "")
-    return replace(article, text=render_text(blocks), title=title, blocks=tuple(blocks))
+    text = render_text(blocks)
+    _check_is_article(blocks, text, "")
+    return replace(article, text=text, title=title, blocks=tuple(blocks))
 
 
-def _check_is_article(blocks: list[Block], html: str, *, navigation: int = 0) -> None:
+def _check_is_article(blocks: list[Block], text: str, html: str, *, navigation: int = 0) -> None:
     """Refuse a page that is not an article: an app's unrendered template, a page of links (`navigation` counts the
     characters of menu entries and teasers left out), or too little prose."""
-    text = render_text(blocks)
     if _looks_paywalled(text, html):
         raise _failure("paywall")
     marks = template_marks(blocks)
     if marks >= 2 and marks * TEMPLATE_CHARS_PER_MARK >= len(text):
         raise _failure("not_article")
-    prose = prose_chars(blocks)
+    prose = prose_chars(blocks, enough=max(MIN_ARTICLE_CHARS, NAVIGATION_PER_PROSE * navigation + 1))
     if navigation > NAVIGATION_PER_PROSE * prose:
         raise _failure("not_article")
     if len(text) < MIN_ARTICLE_CHARS or prose < MIN_ARTICLE_CHARS:

@@ -1,8 +1,9 @@
-"""trafilatura's XML output -> typed blocks.
+"""trafilatura's structured output -> typed blocks.
 
-trafilatura marks the main content up as `head` (with rend="h2"), `p`, `list`/`item`, `quote`, `code`, `table`/
-`row`/`cell`, and inline `hi` (formatting), `ref` (links), `lb` (line breaks) and `graphic`. Reading that tree
-instead of its flat text keeps a heading apart from the sentence after it and a table out of the prose.
+trafilatura marks the main content up (the tree its XML output is made from) as `head` (with rend="h2"), `p`,
+`list`/`item`, `quote`, `code`, `table`/`row`/`cell`, and inline `hi` (formatting), `ref` (links), `lb` (line
+breaks) and `graphic`. Reading that tree instead of its flat text keeps a heading apart from the sentence after it
+and a table out of the prose.
 """
 
 from __future__ import annotations
@@ -18,27 +19,24 @@ from generator.domain import Block, BlockKind
 
 _HEADING_LEVEL = re.compile(r"h([1-6])")
 _FOOTNOTE_MARK = re.compile(r"^\W?\d{0,3}\W?$")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 @dataclass
 class Structure:
-    """What the XML says: its metadata (trafilatura's attributes on `doc`), blocks, the links' targets, and how
-    many characters of menu entries and teasers were left out."""
+    """The main content's blocks, the targets of their links, and how many characters of menu entries and teasers
+    were left out."""
 
-    meta: dict[str, str]
     blocks: list[Block] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     navigation: int = 0
 
 
-def read_xml(xml: str) -> Structure:
-    document = etree.fromstring(xml.encode("utf-8"), _PARSER)
-    structure = Structure(meta={str(key): str(value) for key, value in document.attrib.items()})
-    main = document.find("main")
-    if main is not None:
-        reader = _Reader(author=structure.meta.get("author", ""), links=structure.links)
-        structure.blocks = list(_blocks(main, reader))
+def read_tree(body: etree._Element | None, *, author: str) -> Structure:
+    """Blocks from the main content's tree (`body`, as trafilatura's extraction returns it)."""
+    structure = Structure()
+    if body is not None:
+        reader = _Reader(author=author, links=structure.links)
+        structure.blocks = list(_blocks(body, reader))
         structure.navigation = reader.navigation
     return structure
 
