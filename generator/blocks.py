@@ -114,9 +114,9 @@ def read_text(text: str) -> Reading:
     ended = sum(line.rstrip().endswith(SENTENCE_ENDINGS) for line in filled)
     one_per_line = all(line.strip() for line in filled) and 2 * ended >= len(filled)
     raw = list(_raw_blocks(lines, one_per_line=one_per_line))
-    blocks = [_inline(block, links) for block in raw]
-    blocks = _headings_from_short_lines([block for block in blocks if block.text])
-    return Reading(blocks=tuple(clean_blocks(blocks)), links=tuple(dict.fromkeys(links)))
+    blocks = clean_blocks(block for block in (_inline(block, links) for block in raw) if block.text)
+    # Bylines and credits go before short lines are read as headings, and headings left empty after.
+    return Reading(blocks=tuple(clean_blocks(_headings_from_short_lines(blocks))), links=tuple(dict.fromkeys(links)))
 
 
 def _trimmed(lines: list[str]) -> list[str]:
@@ -256,7 +256,7 @@ def clean_blocks(blocks: Iterable[Block], *, author: str = "") -> list[Block]:
             kept.append(block)
             continue
         text = _without_trailing_more(block.text) if block.kind in PROSE_KINDS else block.text
-        if text and not is_boilerplate(text, author=author):
+        if text and not is_boilerplate(text, kind=block.kind, author=author):
             kept.append(Block(block.kind, text, block.level))
     following = [*kept[1:], None]
     return [block for block, after in zip(kept, following, strict=True) if not _empty_section(block, after)]
@@ -281,14 +281,20 @@ def is_navigation(text: str, *, linked: int) -> bool:
     return len(text) <= BOILERPLATE_MAX_CHARS and linked >= LINK_SHARE_OF_NAVIGATION * len(text)
 
 
-def is_boilerplate(text: str, *, author: str = "") -> bool:
+def is_boilerplate(text: str, *, kind: BlockKind = BlockKind.PARAGRAPH, author: str = "") -> bool:
+    """Whether a short block is page furniture. Only a paragraph can be a byline or a credit ("By Design" may head a
+    section); a line ending a sentence is never a byline."""
     if len(text) > BOILERPLATE_MAX_CHARS:
+        return False
+    if _BOILERPLATE.match(text) or _TEASER.match(text):
+        return True
+    if kind != BlockKind.PARAGRAPH:
         return False
     if author and text.strip(" .").casefold() in (author.casefold(), f"by {author}".casefold()):
         return True
-    if _BOILERPLATE.match(text) or _TEASER.match(text) or _CREDIT.search(text):
+    if _CREDIT.search(text):
         return True
-    return bool(_BYLINE.match(text)) and not text.rstrip().endswith(("!", "?")) and len(text.split()) <= 12
+    return bool(_BYLINE.match(text)) and not text.endswith((".", "!", "?")) and len(text.split()) <= 12
 
 
 def render_text(blocks: Iterable[Block]) -> str:

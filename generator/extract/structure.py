@@ -88,7 +88,7 @@ def _block(kind: BlockKind, element: etree._Element, reader: _Reader, *, level: 
     article's)."""
     targets: list[str] = []
     text = tidy(_text(element, targets))
-    if not text or is_boilerplate(text, author=reader.author):
+    if not text or is_boilerplate(text, kind=kind, author=reader.author):
         return
     linked = sum(len(tidy("".join(ref.itertext()))) for ref in element.iter("ref"))
     if kind in (BlockKind.PARAGRAPH, BlockKind.ITEM) and is_navigation(text, linked=linked):

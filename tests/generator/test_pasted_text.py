@@ -158,3 +158,20 @@ def test_a_thread_from_pasted_markdown_has_no_markup_and_no_code(alice_api) -> N
     tweets = " ".join(tweet["text"] for tweet in response.json()["tweets"])
     for markup in ("](", "```", "./deploy", "rollback", "=====", "-----", "* Every"):
         assert markup not in tweets
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "By Helen Marsh, Transport Correspondent",
+        "By Helen Marsh and Tom Evans | 18 June 2024",
+        "Von Anna Schmidt",
+        "Par Marie Dupont et Jean Martin",
+        "Por María López",
+        "Di Mario Rossi",
+    ],
+)
+def test_a_byline_in_any_of_six_languages_is_dropped_but_a_sentence_starting_with_by_is_kept(byline: str) -> None:
+    story = "By the numbers, this was the best year yet for the team and for the people who use what it makes."
+
+    assert read_text(f"{byline}\n\n{story}").blocks == (Block(P, story),)
