@@ -4,13 +4,16 @@ real fetcher."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
+from django.core.cache import cache
 from pytest_django.fixtures import Settings
 
 from generator.blocks import article_from_text
 from generator.domain import Block, BlockKind, Numbering, StyleSpec, ThreadOptions
 from generator.errors import ImportFailed
-from generator.extract import import_article
+from generator.extract import import_article, normalise_url
 from generator.extract.titles import clean_title, site_names
 from generator.local_engine import LocalEngine
 from tests.fakes import pages
@@ -128,6 +131,18 @@ def test_an_article_read_from_the_cache_keeps_its_blocks(page_server: PageServer
     assert page_server.hits[MERCURIAL] == 1
     assert again.blocks == MERCURIAL_BLOCKS
     assert again == first
+
+
+@pytest.mark.usefixtures("reachable")
+def test_an_article_cached_flat_before_blocks_existed_is_read_again(page_server: PageServer) -> None:
+    url = page_server.url(MERCURIAL)
+    flat = {"text": "Porting Mercurial to Python 3 Let's start with the numbers.", "title": "Porting Mercurial"}
+    cache.set(f"extract:v1:{hashlib.sha256(normalise_url(url).encode()).hexdigest()}", flat, 3600)
+
+    article = import_article(url)
+
+    assert page_server.hits[MERCURIAL] == 1
+    assert article.blocks == MERCURIAL_BLOCKS
 
 
 @pytest.mark.usefixtures("reachable")

@@ -175,3 +175,11 @@ def test_a_byline_in_any_of_six_languages_is_dropped_but_a_sentence_starting_wit
     story = "By the numbers, this was the best year yet for the team and for the people who use what it makes."
 
     assert read_text(f"{byline}\n\n{story}").blocks == (Block(P, story),)
+
+
+def test_a_read_more_link_left_at_the_end_of_a_paragraph_is_cut_off() -> None:
+    pasted = "The council will publish proposals for a second phase of routes in the autumn. Read more »"
+
+    assert read_text(pasted).blocks == (
+        Block(P, "The council will publish proposals for a second phase of routes in the autumn."),
+    )
