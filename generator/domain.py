@@ -64,14 +64,45 @@ class ThreadOptions:
     language: str = "auto"  # "auto" keeps the source's language; otherwise a language name or code
 
 
+class BlockKind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    ITEM = "item"  # one list item
+    QUOTE = "quote"
+    CODE = "code"
+    TABLE = "table"
+
+
+# Blocks that hold sentences; code and tables are kept as blocks but are never prose.
+PROSE_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.ITEM, BlockKind.QUOTE})
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of an article's structure. `level` is the heading's level (1-6) for a heading, the item's
+    number for an item of a numbered list (0 in a bulleted one), and 0 otherwise. A code block's text keeps its
+    lines and indentation; a table's text is one line per row, cells separated by " | "."""
+
+    kind: BlockKind
+    text: str
+    level: int = 0
+
+
 @dataclass(frozen=True)
 class Article:
+    """`text` is the prose view current readers use: headings as Markdown "#" lines, list items as "- " or "1. "
+    lines, one blank line between blocks, no code and no tables. `blocks` is the full structure when the article
+    was read from a page or pasted text (empty when built from a text alone); `links` are the URLs its links
+    pointed to, known as the source's links even though the text shows only their words."""
+
     text: str
     title: str = ""
     url: str = ""  # where it was fetched from, empty for pasted text
     canonical_url: str = ""
     author: str = ""
     language: str = ""  # detected language code when known
+    blocks: tuple[Block, ...] = ()
+    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

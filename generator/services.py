@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from generator import xtext
+from generator.blocks import article_from_text
 from generator.domain import Article, Numbering, ThreadOptions, Tone
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded, VersionConflict
@@ -171,7 +172,7 @@ def generation_events(
             yield "status", {"stage": "fetching"}
             article = cap_article(import_article(data.url))
         else:
-            article = Article(text=data.text)
+            article = article_from_text(data.text)
         engine = get_engine()
         release_connection()
         yield "status", {"stage": "generating"}

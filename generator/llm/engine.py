@@ -96,7 +96,7 @@ class OpenAIEngine:
         """Yield repaired bodies, retrying the whole request while nothing has been yielded yet."""
         limits = _Limits.from_settings()
         deadline = Deadline(limits.total)
-        source_text = "\n".join((article.text, article.title, article.url, article.canonical_url))
+        source_text = "\n".join((article.text, article.title, article.url, article.canonical_url, *article.links))
         limit = splitter.body_limit(options)
         yielded = 0
         for attempt in range(limits.max_retries + 1):

@@ -185,6 +185,13 @@ def default_answers() -> dict[str, Answer]:
         "/members/report": html("login_wall.html", status=403),
         "/": html("home_page.html"),
         "/notices/office-closed": html("short_page.html"),
+        "/2020/01/porting-mercurial": html("porting_mercurial.html"),
+        "/porting-mercurial.md": Answer(
+            headers=(("Content-Type", "text/plain; charset=utf-8"),), body=sample("porting_mercurial.md")
+        ),
+        "/en/germany-coal-exit/a-52057410": html("coal_exit.html"),
+        "/app/story/1234": html("app_shell.html"),
+        "/latest": html("latest_stories.html"),
         "/notes.txt": Answer(headers=(("Content-Type", "text/plain; charset=utf-8"),), body=sample("field_notes.txt")),
         "/gzipped/ci-build-times": Answer(
             headers=(("Content-Type", HTML), ("Content-Encoding", "gzip")), body=gzip.compress(blog)

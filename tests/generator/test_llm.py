@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 
 from generator import xtext
+from generator.blocks import article_from_text
 from generator.domain import Article, ThreadOptions
 from generator.errors import ProviderRejected, ProviderUnavailable
 from generator.llm import OpenAIEngine
@@ -128,6 +129,17 @@ def test_it_removes_links_the_article_does_not_contain(fake_openai: FakeOpenAI, 
     assert "https://research.example.org/feedback-loops" in tweets[1]
     assert "evil.example.net" not in " ".join(tweets)
     assert "spam.example.com" not in " ".join(tweets)
+
+
+def test_it_keeps_a_link_the_pasted_text_pointed_to(fake_openai: FakeOpenAI, engine: OpenAIEngine) -> None:
+    pasted = article_from_text(
+        "Small releases win. [A two-year study](https://research.example.org/feedback-loops) found that teams "
+        "shipping daily fixed bugs three times faster than teams shipping monthly."
+    )
+    fake_openai.script(FakeReply(tweets=["The study: https://research.example.org/feedback-loops"]))
+
+    assert "[A two-year study]" not in pasted.text
+    assert generate(engine, article=pasted) == ["The study: https://research.example.org/feedback-loops"]
 
 
 def test_it_never_yields_more_tweets_than_asked_for(fake_openai: FakeOpenAI, engine: OpenAIEngine) -> None:

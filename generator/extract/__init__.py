@@ -1,10 +1,12 @@
 """URL -> Article: fetch through the guarded door, extract the main text, and explain every failure to a person.
 
 The fetch is `threadr.lib.fetch` (SSRF guard, caps, deadline); extraction is trafilatura, the most accurate
-main-text extractor we measured. Both fail in many ways, and each way gets its own `ImportFailed` code and a
-message that tells the user what to do next (usually: check the link, or paste the text). Successful
-extractions are cached for EXTRACT_CACHE_SECONDS by normalised URL, so the same article shared twice is
-fetched once; failures are not cached, because a page that is down now may be up in a minute.
+main-text extractor we measured, read through its structured (XML) output so headings, lists, quotes, code and
+tables stay typed blocks (generator.extract.structure), and titles lose the site's name (.titles). Both fail in
+many ways, and each way gets its own `ImportFailed` code and a message that tells the user what to do next
+(usually: check the link, or paste the text). Successful extractions are cached for EXTRACT_CACHE_SECONDS by
+normalised URL, so the same article shared twice is fetched once; failures are not cached, because a page that is
+down now may be up in a minute.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ import codecs
 import hashlib
 import logging
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from typing import Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import trafilatura
 from django.conf import settings
 from django.core.cache import cache
 
-from generator.domain import Article
+from generator.blocks import article_from_text, clean_blocks, prose_chars, render_text, template_marks
+from generator.domain import Article, Block, BlockKind
 from generator.errors import ImportFailed
+from generator.extract.structure import read_tree
+from generator.extract.titles import clean_title, site_names
 from threadr.lib.fetch import FetchedPage, FetchError, fetch
 
 logger = logging.getLogger(__name__)
@@ -29,7 +35,11 @@ logger = logging.getLogger(__name__)
 MIN_ARTICLE_CHARS = 300
 # A page that declares itself paywalled (or shows a subscribe prompt) and yields less than this is a teaser.
 PAYWALL_TEASER_CHARS = 1500
-CACHE_VERSION = "v1"  # part of the cache key: bump it when Article's fields change
+CACHE_VERSION = "v2"  # part of the cache key: bump it when Article's fields change (v2: blocks and links)
+# Unrendered template expressions ({{ ... }}) at least this dense mean the page is an app shell, not an article.
+TEMPLATE_CHARS_PER_MARK = 300
+# A page whose menu entries and teasers outweigh its prose this many times over is an index, not an article.
+NAVIGATION_PER_PROSE = 2
 
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid"})
 TRACKING_PREFIXES = ("utm_", "mc_eid", "_hs")
@@ -52,13 +62,9 @@ PAYWALL_MARKERS = (
     "create a free account to continue",
 )
 LOGIN_HINTS = ("sign in", "sign-in", "log in", "login", "log-in", 'type="password"', "type='password'", "subscribe")
-# Closing quotes, ellipsis and the CJK full stop, exclamation and question marks end sentences too.
-SENTENCE_ENDINGS = (".", "!", "?", '"', ":", ";", "\u201d", "\u2019", "\u2026", "\u3002", "\uff01", "\uff1f")
 
 _NOT_FREE = re.compile(r"""["']isAccessibleForFree["']\s*:\s*["']?false""", re.IGNORECASE)
 _HTML_LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?([a-zA-Z]{2,3})\b""", re.IGNORECASE)
-_SPACES = re.compile(r"[ \t\u00a0]+")
-_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def import_article(url: str) -> Article:
@@ -67,7 +73,7 @@ def import_article(url: str) -> Article:
     key = cache_key_for(normalised)
     cached = cache.get(key)
     if isinstance(cached, dict):
-        return Article(**cached)
+        return _article_from_cache(cached)
     try:
         page = fetch(normalised)
     except FetchError as error:
@@ -106,46 +112,72 @@ def article_from_page(page: FetchedPage) -> Article:
         return _article_from_text(page)
     html = _decode(page)
     try:
+        # The structured result, with formatting and links: the same tree trafilatura's XML output is made from.
         document = trafilatura.bare_extraction(
-            html, url=page.final_url, with_metadata=True, include_comments=False, include_tables=True
+            html,
+            url=page.final_url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_formatting=True,
+            include_links=True,
         )
+        author = _tidy(_field(document, "author"))
+        structure = read_tree(getattr(document, "body", None), author=author)
     except Exception as error:  # the extractor's parsers can fail in many ways on hostile markup
         logger.warning("extract: trafilatura failed on %s", page.final_url, exc_info=True)
         raise _failure("not_article") from error
-    text = _tidy(str(getattr(document, "text", "") or ""))
-    title = _tidy(str(getattr(document, "title", "") or ""))
-    text = _without_leading_title(text, title)
-    _check_is_article(text, html)
-    canonical = str(getattr(document, "url", "") or "")
+    names = site_names(sitename=_field(document, "sitename"), hostname=_field(document, "hostname"))
+    title = clean_title(_tidy(_field(document, "title")), site_names=names)
+    blocks = _without_leading_title(clean_blocks(structure.blocks, author=author), title)
+    text = render_text(blocks)
+    _check_is_article(blocks, text, html, navigation=structure.navigation)
+    canonical = _field(document, "url")
     return Article(
         text=text,
         title=title,
         url=page.final_url,
         canonical_url=canonical if urlsplit(canonical).scheme in ("http", "https") else page.final_url,
-        author=_tidy(str(getattr(document, "author", "") or "")),
+        author=author,
         language=_language(html, page),
+        blocks=tuple(blocks),
+        links=tuple(dict.fromkeys(structure.links)),
     )
+
+
+def _field(document: object, name: str) -> str:
+    return str(getattr(document, name, "") or "")
 
 
 def _article_from_text(page: FetchedPage) -> Article:
     """A plain-text page is the article; a short first line set off by a blank line is its title."""
-    text = _tidy(page.body.decode(_codec(page.charset) or "utf-8", errors="replace"))
-    title = ""
-    first, separator, rest = text.partition("\n\n")
-    if separator and "\n" not in first and len(first) <= 150:
-        title, text = first, rest
-    _check_is_article(text, "")
-    return Article(
-        text=text, title=title, url=page.final_url, canonical_url=page.final_url, language=_language("", page)
+    article = article_from_text(
+        page.body.decode(_codec(page.charset) or "utf-8", errors="replace"),
+        url=page.final_url,
+        language=_language("", page),
     )
+    blocks = list(article.blocks)
+    title = ""
+    if len(blocks) > 1 and blocks[0].kind == BlockKind.HEADING and len(blocks[0].text) <= 150:
+        title = blocks.pop(0).text
+    text = render_text(blocks)
+    _check_is_article(blocks, text, "")
+    return replace(article, text=text, title=title, blocks=tuple(blocks))
 
 
-def _check_is_article(text: str, html: str) -> None:
+def _check_is_article(blocks: list[Block], text: str, html: str, *, navigation: int = 0) -> None:
+    """Refuse a page that is not an article: an app's unrendered template, a page of links (`navigation` counts the
+    characters of menu entries and teasers left out), or too little prose."""
     if _looks_paywalled(text, html):
         raise _failure("paywall")
-    prose = sum(len(line) for line in text.splitlines() if _is_prose(line))
+    marks = template_marks(blocks)
+    if marks >= 2 and marks * TEMPLATE_CHARS_PER_MARK >= len(text):
+        raise _failure("not_article")
+    prose = prose_chars(blocks, enough=max(MIN_ARTICLE_CHARS, NAVIGATION_PER_PROSE * navigation + 1))
+    if navigation > NAVIGATION_PER_PROSE * prose:
+        raise _failure("not_article")
     if len(text) < MIN_ARTICLE_CHARS or prose < MIN_ARTICLE_CHARS:
-        raise _failure("not_article" if prose < len(text) / 2 else "too_short")
+        raise _failure("not_article" if prose < (len(text) + navigation) / 2 else "too_short")
 
 
 def _looks_paywalled(text: str, html: str) -> bool:
@@ -155,12 +187,6 @@ def _looks_paywalled(text: str, html: str) -> bool:
     if _NOT_FREE.search(html) or any(marker in page for marker in PAYWALL_MARKERS):
         return True
     return len(text) < MIN_ARTICLE_CHARS and ('type="password"' in page or "type='password'" in page)
-
-
-def _is_prose(line: str) -> bool:
-    """Sentences, as opposed to the menus, headline lists and dates a home page is made of."""
-    stripped = line.strip()
-    return len(stripped) >= 120 or (" " in stripped and stripped.endswith(SENTENCE_ENDINGS))
 
 
 def _fetch_failure(error: FetchError) -> ImportFailed:
@@ -259,16 +285,20 @@ def _codec(charset: str | None) -> str | None:
 
 
 def _tidy(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n"))
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    return " ".join(text.split())
 
 
-def _without_leading_title(text: str, title: str) -> str:
-    """The extractor often repeats the headline as the first line; the title already carries it."""
-    first, _, rest = text.partition("\n")
-    if title and first.strip().casefold() == title.casefold():
-        return rest.strip()
-    return text
+def _without_leading_title(blocks: list[Block], title: str) -> list[Block]:
+    """The extractor often repeats the headline as the first block; the title already carries it."""
+    kinds = (BlockKind.HEADING, BlockKind.PARAGRAPH)
+    if blocks and title and blocks[0].kind in kinds and blocks[0].text.casefold() == title.casefold():
+        return blocks[1:]
+    return blocks
+
+
+def _article_from_cache(cached: dict[str, Any]) -> Article:
+    blocks = tuple(Block(BlockKind(block["kind"]), block["text"], block["level"]) for block in cached["blocks"])
+    return Article(**{**cached, "blocks": blocks, "links": tuple(cached["links"])})
 
 
 def _language(html: str, page: FetchedPage) -> str:
