@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -73,6 +73,30 @@ def usage_for(*, user: User, now: datetime | None = None) -> Usage:
         premium_until=user.premium_until,
         daily_resets_at=day_end,
         monthly_resets_at=month_end,
+    )
+
+
+@dataclass(frozen=True)
+class Storage:
+    """What a user's threads keep, against what their plan lets them keep."""
+
+    plan: str  # "free" or "premium"
+    threads: int
+    thread_limit: int
+    chars: int  # characters of text: titles, sources and tweets
+    char_limit: int
+
+
+def storage_for(*, user: User) -> Storage:
+    """The user's threads and their text, counted in one query, with the caps of the user's plan."""
+    kept = Thread.objects.filter(owner=user).aggregate(threads=Count("pk"), chars=Sum("stored_chars"))
+    premium = user.is_premium()
+    return Storage(
+        plan="premium" if premium else "free",
+        threads=kept["threads"],
+        thread_limit=settings.PREMIUM_MAX_THREADS_PER_USER if premium else settings.MAX_THREADS_PER_USER,
+        chars=kept["chars"] or 0,
+        char_limit=settings.PREMIUM_MAX_STORED_TEXT_PER_USER if premium else settings.MAX_STORED_TEXT_PER_USER,
     )
 
 

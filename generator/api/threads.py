@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -26,6 +27,7 @@ from generator.errors import InputInvalid
 from generator.exports import EXPORTERS, export_filename
 from generator.models import Thread
 from generator.selectors import thread_get_for_user, thread_list_for_user
+from threadr.lib import throttle
 
 
 class ThreadPagination(PageNumberPagination):
@@ -86,6 +88,16 @@ class ThreadListApi(APIView):
         paginator = ThreadPagination()
         page = paginator.paginate_queryset(threads, request, view=self)
         return paginator.get_paginated_response(ThreadSummaryOutput(page or [], many=True).data)
+
+
+def throttle_user(request: AuthenticatedRequest, scope: str, limit: int, *, doing: str) -> None:
+    """A per-user burst throttle on writes that store text without using quota: the storage caps bound what is
+    kept, this bounds how fast it churns."""
+    decision = throttle.hit(scope, str(request.user.pk), limit=limit, window=60)
+    if not decision.allowed:
+        raise Throttled(
+            wait=decision.retry_after, detail=f"Too many {doing} at once. Try again in {decision.retry_after} seconds."
+        )
 
 
 def request_digest(request: Request) -> str:
@@ -169,6 +181,7 @@ class ThreadDetailApi(APIView):
         },
     )
     def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
+        throttle_user(request, "thread-edit", settings.THREAD_EDIT_RATE_PER_USER, doing="edits")
         thread = thread_get_for_user(user=request.user, pk=pk)
         serializer = self.ThreadUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -188,6 +201,7 @@ class ThreadDuplicateApi(APIView):
 
     @extend_schema(request=None, responses={201: ThreadOutput})
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        throttle_user(request, "thread-duplicate", settings.THREAD_DUPLICATE_RATE_PER_USER, doing="copies")
         thread = thread_get_for_user(user=request.user, pk=pk)
         return Response(ThreadOutput(services.thread_duplicate(thread=thread)).data, status=status.HTTP_201_CREATED)
 

@@ -44,12 +44,13 @@ def test_export_downloads_everything_kept_about_the_user(client, alice, mallory)
 
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    data = json.loads(response.content)
+    body = response.getvalue().decode()
+    data = json.loads(body)
     assert data["profile"]["email"] == "alice@example.com"
     assert [item["title"] for item in data["threads"]] == ["Mine"]
     assert data["threads"][0]["tweets"] == ["Hello."]
     assert "purchases" in data
-    assert "Not mine" not in response.content.decode()
+    assert "Not mine" not in body
 
 
 def test_deleting_needs_the_password_and_removes_the_account_and_threads(client, alice):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,6 +17,7 @@ from billing.models import Plan
 from billing.selectors import customer_for_user, plans_on_sale, user_current_plan
 from generator.selectors import usage_for
 from threadr.account import selectors, services
+from threadr.lib.jsonstream import json_chunks
 
 
 def _settings_page(
@@ -66,10 +65,10 @@ def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    data = selectors.user_export(user=request.user)
-    response = HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json"
+def data_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """Streamed: however many threads someone keeps, the worker holds a batch of them at a time, not all."""
+    response = StreamingHttpResponse(
+        json_chunks(selectors.user_export(user=request.user)), content_type="application/json"
     )
     stamp = timezone.now().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="threadr-export-{stamp}.json"'
