@@ -84,9 +84,7 @@ def test_a_generation_is_refused_before_any_work_when_its_thread_could_not_be_ke
     assert not Generation.objects.filter(user=alice).exists()  # no quota reserved, the engine never ran
 
 
-def test_a_generation_whose_thread_would_pass_the_text_cap_keeps_nothing_and_costs_no_quota(
-    alice, alice_api, settings
-):
+def test_a_generation_whose_thread_would_pass_the_text_cap_keeps_nothing_and_costs_no_quota(alice, alice_api, settings):
     make_thread(alice)
     settings.MAX_STORED_TEXT_PER_USER = stored_chars(alice) + 100  # room left, but less than the article
 
@@ -108,9 +106,7 @@ def test_a_streamed_generation_past_the_text_cap_ends_with_an_error_event(alice,
     make_thread(alice)
     settings.MAX_STORED_TEXT_PER_USER = stored_chars(alice) + 100
 
-    response = alice_api.post(
-        "/api/v1/generations", {"text": ARTICLE}, format="json", HTTP_ACCEPT="text/event-stream"
-    )
+    response = alice_api.post("/api/v1/generations", {"text": ARTICLE}, format="json", HTTP_ACCEPT="text/event-stream")
 
     last = b"".join(response.streaming_content).decode().strip().split("\n\n")[-1]
     assert last.startswith("event: error\n")
@@ -184,7 +180,9 @@ def test_twenty_concurrent_duplicates_stop_exactly_at_the_cap(live_server: Any, 
         ("THREAD_EDIT_RATE_PER_USER", "patch", "/api/v1/threads/{pk}", {"favourite": True}),
     ],
 )
-def test_duplicating_and_editing_are_throttled_with_retry_after(alice, alice_api, settings, setting, method, path, body):
+def test_duplicating_and_editing_are_throttled_with_retry_after(
+    alice, alice_api, settings, setting, method, path, body
+):
     setattr(settings, setting, 3)
     thread = make_thread(alice)
     send = getattr(alice_api, method)
