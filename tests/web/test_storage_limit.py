@@ -40,7 +40,8 @@ def test_the_generator_explains_a_full_account_and_links_to_history(browser, liv
     error.get_by_role("link", name="Open History to delete threads").click()
     expect(page).to_have_url(f"{live_server.url}/app/threads/")
     assert Thread.objects.filter(owner=alice).count() == 2
-    assert len(problems) == 1 and "status of 403" in problems[0]  # the refused request, nothing else
+    assert len(problems) == 1  # the refused request, nothing else
+    assert "status of 403" in problems[0]
 
 
 def test_the_editor_says_why_an_edit_past_the_text_cap_was_not_saved(browser, live_server, alice, settings):
@@ -58,4 +59,5 @@ def test_the_editor_says_why_an_edit_past_the_text_cap_was_not_saved(browser, li
         f"{settings.MAX_STORED_TEXT_PER_USER:,} characters of text a free account keeps."
     )
     assert Thread.objects.get(pk=thread.pk).tweets[0] == "Lead with the conclusion. 1/2"
-    assert problems and all("status of 403" in problem for problem in problems)
+    assert problems
+    assert all("status of 403" in problem for problem in problems)
