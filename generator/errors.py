@@ -135,3 +135,18 @@ class TweetChanged(GenerationError):
 
     code = "tweet_changed"
     status = 409
+
+
+class StorageLimitReached(GenerationError):
+    """The owner's threads are at their plan's cap: how many threads, or how much text, an account keeps (403).
+    `reason` is "threads" or "text"."""
+
+    code = "storage_limit"
+    status = 403
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+    def details(self) -> dict[str, Any]:
+        return {"reason": self.reason}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from generator.domain import StyleSpec
@@ -72,6 +73,13 @@ class Thread(models.Model):
     regenerations = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Moves on with every write, so an editor can tell its copy is stale."
+    )
+    # Computed by the database on every write, however the row was written: what the storage caps add up.
+    stored_chars = models.GeneratedField(
+        expression=Length("title") + Length("source_text") + Length("body_text"),
+        output_field=models.PositiveIntegerField(),
+        db_persist=True,
+        help_text="Characters of text the thread keeps: title, source and tweets.",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -93,6 +93,30 @@ def rewrite_allowance_for(*, user: User, now: datetime | None = None) -> Rewrite
     premium = user.is_premium(now)
     limit = settings.PREMIUM_DAILY_REWRITE_CEILING if premium else settings.FREE_DAILY_REWRITES
     return RewriteAllowance(used=used.count(), limit=limit, resets_at=day_end)
+
+
+@dataclass(frozen=True)
+class Storage:
+    """What a user's threads keep, against what their plan lets them keep."""
+
+    plan: str  # "free" or "premium"
+    threads: int
+    thread_limit: int
+    chars: int  # characters of text: titles, sources and tweets
+    char_limit: int
+
+
+def storage_for(*, user: User) -> Storage:
+    """The user's threads and their text, counted in one query, with the caps of the user's plan."""
+    kept = Thread.objects.filter(owner=user).aggregate(threads=Count("pk"), chars=Sum("stored_chars"))
+    premium = user.is_premium()
+    return Storage(
+        plan="premium" if premium else "free",
+        threads=kept["threads"],
+        thread_limit=settings.PREMIUM_MAX_THREADS_PER_USER if premium else settings.MAX_THREADS_PER_USER,
+        chars=kept["chars"] or 0,
+        char_limit=settings.PREMIUM_MAX_STORED_TEXT_PER_USER if premium else settings.MAX_STORED_TEXT_PER_USER,
+    )
 
 
 def thread_get_for_user(*, user: User, pk: int | str) -> Thread:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
@@ -29,6 +30,7 @@ from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired
 from generator.models import Generation, Style, Thread
 from generator.selectors import Usage, style_active, styles_active, usage_for
 from generator.splitter import number_tweets
+from generator.storage import storage_check_written, storage_room_check
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +102,7 @@ def generation_reserve(*, user: User, input_kind: str, now: datetime | None = No
                     "Upgrade for unlimited threads, or come back after midnight UTC."
                 )
             raise QuotaExceeded(message, reason="daily", usage=usage)
+        storage_room_check(user=locked)
         generation = Generation.objects.create(user=user, input_kind=input_kind, created_at=now)
     counted = replace(usage, daily_used=usage.daily_used + 1, monthly_used=usage.monthly_used + 1)
     return Reservation(generation=generation, usage=counted)
@@ -248,9 +251,8 @@ def thread_create_from_generation(
         "first_tweet_ms": first_tweet_ms,
     }
     with transaction.atomic():
-        thread.save()
+        _thread_store(thread=thread)
         Generation.objects.filter(pk=generation.pk).update(thread=thread, **consumed)
-        history_bump(owner=user)
     generation.status, generation.thread = Generation.Status.SUCCEEDED, thread
     return thread
 
@@ -293,16 +295,31 @@ def _history_bump(*, owner_ids: Iterable[int]) -> None:
 
 def thread_save(*, thread: Thread) -> Thread:
     """Save a new or changed thread, move a changed thread's version on, and retire its owner's cached history
-    pages. The database counts the version, so two writes that race can never both produce the same one."""
+    pages. The database counts the version, so two writes that race can never both produce the same one. Raises
+    StorageLimitReached (and saves nothing) if the thread is one more than its owner may keep, or grows their text
+    past its cap."""
     changed = thread.pk is not None
     with transaction.atomic():
         if changed:
             thread.version = F("version") + 1
-        thread.save()
-        history_bump(owner=thread.owner)
+        _thread_store(thread=thread)
     if changed:
         thread.refresh_from_db(fields=["version"])
     return thread
+
+
+def _thread_store(*, thread: Thread) -> None:
+    """Save the thread in the caller's transaction, then hold its owner to the storage caps: past one, the
+    transaction rolls back. The thread's row is locked before the owner's, in the order a rewrite takes them, so
+    one owner's writes queue and the caps hold under concurrent requests."""
+    before = None
+    if thread.pk is not None:
+        before = Thread.objects.select_for_update().values_list("stored_chars", flat=True).filter(pk=thread.pk).first()
+        if before is None:  # deleted meanwhile: saving would bring it back
+            raise Http404("No such thread.")
+    history_bump(owner=thread.owner)  # locks the owner's row until the transaction ends
+    thread.save()
+    storage_check_written(thread=thread, stored_before=before)
 
 
 def thread_update(*, thread: Thread, expected_version: int | None = None, **changes: Any) -> Thread:

@@ -28,6 +28,7 @@ from generator.selectors import (
     usage_for,
 )
 from generator.services import MAX_TEXT_LENGTH
+from threadr.lib.headers import public_page
 
 
 def _editor_context(user: User) -> dict[str, object]:
@@ -119,6 +120,7 @@ def history_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return response
 
 
+@public_page
 @require_safe
 def shared_page(request: HttpRequest, token: str) -> HttpResponse:
     """The read-only public page of a thread its owner chose to share. Nothing private is shown: the owner

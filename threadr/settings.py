@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "threadr.lib.headers.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "threadr.lib.headers.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -220,6 +221,17 @@ FREE_DAILY_REWRITES = env_int("FREE_DAILY_REWRITES", 40)
 PREMIUM_DAILY_REWRITE_CEILING = env_int("PREMIUM_DAILY_REWRITE_CEILING", 500)
 REWRITE_RATE_PER_USER = env_int("REWRITE_RATE_PER_USER", 10)
 REWRITE_RATE_PER_IP = env_int("REWRITE_RATE_PER_IP", 30)
+# Storage caps per account (threads kept, characters of text kept: titles, sources and tweets). Sized on a typical
+# article of about 10,000 characters, so both caps arrive together: 1,000 threads is four years of the free quota.
+MAX_THREADS_PER_USER = env_int("MAX_THREADS_PER_USER", 1_000)
+MAX_STORED_TEXT_PER_USER = env_int("MAX_STORED_TEXT_PER_USER", 10_000_000)
+PREMIUM_MAX_THREADS_PER_USER = env_int("PREMIUM_MAX_THREADS_PER_USER", 20_000)
+PREMIUM_MAX_STORED_TEXT_PER_USER = env_int("PREMIUM_MAX_STORED_TEXT_PER_USER", 200_000_000)
+# Burst throttles (per minute, per user) on writes that store text without a quota: the caps above bound what is
+# kept, these bound how fast it churns. The editor autosaves after an 800 ms pause, so a person typing stays far
+# below the edit rate.
+THREAD_EDIT_RATE_PER_USER = env_int("THREAD_EDIT_RATE_PER_USER", 120)
+THREAD_DUPLICATE_RATE_PER_USER = env_int("THREAD_DUPLICATE_RATE_PER_USER", 10)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "support@threadr.localhost")
 

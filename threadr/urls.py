@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from generator.urls import api_urlpatterns, shared_urlpatterns
 from threadr import views
+from threadr.lib.headers import public_page
 from threadr.staff import views as staff_views
 
 urlpatterns = [
@@ -18,8 +19,8 @@ urlpatterns = [
     path("app/", include("generator.urls")),
     path("t/", include(shared_urlpatterns)),
     path("api/v1/", include(api_urlpatterns)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", public_page(SpectacularAPIView.as_view()), name="api-schema"),
+    path("api/docs/", public_page(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("accounts/", include("threadr.account.urls")),
     path("accounts/", include("allauth.urls")),
     path("billing/", include("billing.urls")),

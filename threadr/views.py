@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from billing.selectors import plans_on_sale
 from threadr.lib import health
+from threadr.lib.headers import public_page
 
 SAMPLE_THREAD = [
     "Most advice about writing online is backwards. You don't need more ideas; you need to finish the ones "
@@ -20,21 +21,25 @@ SAMPLE_THREAD = [
 ]
 
 
+@public_page
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/landing.html", {"sample_thread": SAMPLE_THREAD, "plans": plans_on_sale()})
 
 
+@public_page
 @require_safe
 def pricing(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/pricing.html", {"plans": plans_on_sale()})
 
 
+@public_page
 @require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html")
 
 
+@public_page
 @require_safe
 def terms(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/terms.html")

@@ -21,7 +21,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from generator import rewrites, services
 from generator.api.outputs import ThreadOutput, ThreadSummaryOutput
-from generator.api.throttling import burst_check
+from generator.api.throttling import burst_check, user_burst_check
 from generator.domain import MAX_TWEETS
 from generator.errors import InputInvalid
 from generator.exports import EXPORTERS, export_filename
@@ -170,6 +170,7 @@ class ThreadDetailApi(APIView):
         },
     )
     def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
+        user_burst_check(request.user, scope="thread-edit", limit=settings.THREAD_EDIT_RATE_PER_USER, what="edits")
         thread = thread_get_for_user(user=request.user, pk=pk)
         serializer = self.ThreadUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -189,6 +190,9 @@ class ThreadDuplicateApi(APIView):
 
     @extend_schema(request=None, responses={201: ThreadOutput})
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        user_burst_check(
+            request.user, scope="thread-duplicate", limit=settings.THREAD_DUPLICATE_RATE_PER_USER, what="copies"
+        )
         thread = thread_get_for_user(user=request.user, pk=pk)
         return Response(ThreadOutput(services.thread_duplicate(thread=thread)).data, status=status.HTTP_201_CREATED)
 

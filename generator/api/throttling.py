@@ -18,7 +18,16 @@ def burst_check(request: Request, user: User, *, scope: str, per_user: int, per_
         throttle.Limit(f"{scope}-user", str(user.pk), per_user),
         throttle.Limit(f"{scope}-ip", client_ip(request), per_ip),
     )
-    decision = throttle.hit_all(limits, window=60)
+    _refuse_past_limit(throttle.hit_all(limits, window=60), what)
+
+
+def user_burst_check(user: User, *, scope: str, limit: int, what: str) -> None:
+    """Count this request against a per-user limit only, for writes that store text without using quota: the
+    storage caps bound what is kept, this bounds how fast it churns."""
+    _refuse_past_limit(throttle.hit(scope, str(user.pk), limit=limit, window=60), what)
+
+
+def _refuse_past_limit(decision: throttle.Decision, what: str) -> None:
     if not decision.allowed:
         raise Throttled(
             wait=decision.retry_after,

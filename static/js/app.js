@@ -260,6 +260,8 @@ function failed(error, stage, body) {
     });
   } else if (error.code === "premium_style") {
     showError({ message, actions: [link("/pricing", "See the premium plans")] });
+  } else if (error.code === "storage_limit") {
+    showError({ message, actions: [link("/app/threads/", "Open History to delete threads")] });
   } else if (error.code === "email_unverified") {
     showError({ message, actions: [link("/accounts/email/", "Resend the confirmation email")] });
   } else if (status === 429) {

@@ -66,7 +66,7 @@ def test_the_export_lists_purchases(client, alice):
     paid_pass(alice)
     client.force_login(alice)
 
-    data = json.loads(client.get("/accounts/settings/export/").content)
+    data = json.loads(client.get("/accounts/settings/export/").getvalue())
 
     assert [(item["plan__name"], item["amount_cents"]) for item in data["purchases"]] == [
         (Plan.objects.get(slug="pass-30").name, 499)

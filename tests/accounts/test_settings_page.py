@@ -31,6 +31,19 @@ def test_it_shows_the_plan_and_todays_usage(client, alice, bob):
     assert "Premium until" in premium
 
 
+def test_it_shows_what_the_account_keeps_against_its_storage_caps(client, alice, settings):
+    settings.MAX_THREADS_PER_USER = 1_000
+    settings.MAX_STORED_TEXT_PER_USER = 100
+    thread = Thread(owner=alice, title="Mine", engine="local", source_text="x" * 46)
+    thread.set_tweets(["Hello."])
+    thread.save()
+    client.force_login(alice)
+
+    page = client.get("/accounts/settings/").content.decode()
+
+    assert "Kept: 1 of 1,000 threads, and 56% of the text your plan keeps." in page
+
+
 def test_export_downloads_everything_kept_about_the_user(client, alice, mallory):
     thread = Thread(owner=alice, title="Mine", engine="local")
     thread.set_tweets(["Hello."])
@@ -44,12 +57,13 @@ def test_export_downloads_everything_kept_about_the_user(client, alice, mallory)
 
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    data = json.loads(response.content)
+    body = response.getvalue().decode()
+    data = json.loads(body)
     assert data["profile"]["email"] == "alice@example.com"
     assert [item["title"] for item in data["threads"]] == ["Mine"]
     assert data["threads"][0]["tweets"] == ["Hello."]
     assert "purchases" in data
-    assert "Not mine" not in response.content.decode()
+    assert "Not mine" not in body
 
 
 def test_deleting_needs_the_password_and_removes_the_account_and_threads(client, alice):

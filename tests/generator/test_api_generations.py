@@ -62,7 +62,7 @@ def test_it_streams_status_tweets_and_done_as_server_sent_events(alice_api, alic
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/event-stream")
-    assert response["Cache-Control"] == "no-cache"
+    assert set(response["Cache-Control"].split(", ")) == {"no-cache", "private", "no-store"}
     events = parse_sse(b"".join(response.streaming_content))
     names = [name for name, _ in events]
     assert names[0] == "status"

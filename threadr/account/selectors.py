@@ -8,9 +8,15 @@ from accounts.models import ApiToken, User
 from billing.selectors import purchases_for_export
 from generator.models import Generation, Thread
 
+# Threads read from the database at a time while the export is written. A thread keeps up to about 300,000
+# characters (a 50,000-character source and edited tweets), so a batch stays within a few megabytes.
+THREADS_PER_FETCH = 20
+
 
 def user_export(*, user: User) -> dict[str, Any]:
-    """Everything Threadr keeps about a person, as JSON-ready data (the "export my data" download)."""
+    """Everything Threadr keeps about a person, as JSON-ready data (the "export my data" download). Threads and
+    generations are iterators over the database (a server-side cursor on PostgreSQL), read as the export is
+    written: however much someone keeps, only a batch of it is in memory at once."""
     return {
         "profile": {
             "email": user.email,
@@ -22,8 +28,9 @@ def user_export(*, user: User) -> dict[str, Any]:
         "api_tokens": list(
             ApiToken.objects.filter(user=user).values("name", "prefix", "created_at", "last_used_at", "revoked_at")
         ),
-        "threads": list(
-            Thread.objects.filter(owner=user).values(
+        "threads": (
+            Thread.objects.filter(owner=user)
+            .values(
                 "id",
                 "title",
                 "source_url",
@@ -36,11 +43,12 @@ def user_export(*, user: User) -> dict[str, Any]:
                 "created_at",
                 "updated_at",
             )
+            .iterator(chunk_size=THREADS_PER_FETCH)
         ),
-        "generations": list(
-            Generation.objects.filter(user=user).values(
-                "status", "engine", "input_kind", "error_code", "created_at", "finished_at", "duration_ms"
-            )
+        "generations": (
+            Generation.objects.filter(user=user)
+            .values("status", "engine", "input_kind", "error_code", "created_at", "finished_at", "duration_ms")
+            .iterator(chunk_size=1000)
         ),
         "purchases": purchases_for_export(user=user),
     }

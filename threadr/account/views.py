@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -17,21 +15,26 @@ from accounts.models import ApiToken
 from accounts.services import TooManyPasswordAttempts, api_token_create, api_token_revoke, password_verify
 from billing.models import Plan
 from billing.selectors import customer_for_user, plans_on_sale, user_current_plan
-from generator.selectors import usage_for
+from generator.selectors import storage_for, usage_for
 from threadr.account import selectors, services
+from threadr.lib.jsonstream import json_chunks
 
 
 def _settings_page(
     request: AuthenticatedHttpRequest, *, new_token: str | None = None, status: int = 200
 ) -> HttpResponse:
-    """The settings page, with what the plan card needs: the plan's name, whether Stripe's portal has anything to
-    manage (only after a checkout), and the pass on sale if this server can sell it."""
+    """The settings page, with what the plan card needs: the plan's name, what the account keeps against its storage
+    caps, whether Stripe's portal has anything to manage (only after a checkout), and the pass on sale if this
+    server can sell it."""
     user = request.user
     usage = usage_for(user=user)
+    storage = storage_for(user=user)
     offers = [offer for offer in plans_on_sale() if offer.purchasable]
     context = {
         "usage": usage,
         "daily_percent": min(100, round(100 * usage.daily_used / usage.daily_limit)) if usage.daily_limit else 100,
+        "storage": storage,
+        "storage_percent": min(100, round(100 * storage.chars / storage.char_limit)) if storage.char_limit else 100,
         "plan_name": user_current_plan(user=user),
         "has_billing": customer_for_user(user=user) is not None,
         "pass_offer": next((offer.plan for offer in offers if offer.plan.kind == Plan.Kind.PASS), None),
@@ -66,10 +69,10 @@ def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    data = selectors.user_export(user=request.user)
-    response = HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json"
+def data_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """Streamed: however many threads someone keeps, the worker holds a batch of them at a time, not all."""
+    response = StreamingHttpResponse(
+        json_chunks(selectors.user_export(user=request.user)), content_type="application/json"
     )
     stamp = timezone.now().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="threadr-export-{stamp}.json"'
