@@ -19,11 +19,10 @@ The parts, in the order a thread is made:
 
 from generator.local_engine.engine import LocalEngine, auto_tweet_count, build_bodies
 from generator.local_engine.outline import Outline, Sentence, guess_title, read_article
-from generator.local_engine.phrases import CTA, fixed_phrases
+from generator.local_engine.phrases import fixed_phrases, phrases_for
 from generator.local_engine.rewrite import rewrite_body
 
 __all__ = [
-    "CTA",
     "LocalEngine",
     "Outline",
     "Sentence",
@@ -31,6 +30,7 @@ __all__ = [
     "build_bodies",
     "fixed_phrases",
     "guess_title",
+    "phrases_for",
     "read_article",
     "rewrite_body",
 ]
