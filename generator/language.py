@@ -122,18 +122,19 @@ def detect(text: str) -> str:
     sample = _LINK.sub(" ", text[: SAMPLE_CHARACTERS * 2])[:SAMPLE_CHARACTERS].strip()
     if not sample:
         return ""
-    code, confidence = _identifier().classify(sample)
+    code, confidence = detector().classify(sample)
     return str(code) if confidence >= MIN_CONFIDENCE else ""
 
 
 @functools.cache
-def _identifier() -> LanguageIdentifier:
+def detector() -> LanguageIdentifier:
+    """py3langid's identifier, loaded once per process."""
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def warm_up() -> None:
     """Load the detector's model, which takes seconds, before the first request needs it."""
-    _identifier()
+    detector()
 
 
 def article_language(*, article: Article, options: ThreadOptions) -> Language:
