@@ -30,8 +30,7 @@ _MONTHS = re.compile(
     r"nov|dez|déc|dec|dic|ene|gen)",
     re.IGNORECASE,
 )
-_LAST_WORD = re.compile(r"(\S+)\.\s*$")
-_ORDINAL_END = re.compile(r"(?<!\S)\d{1,2}\.\s*$")
+_OPENERS = "\"'([\u201c\u2018\u00ab\u201e"
 
 
 def split_sentences(text: str, *, language: str = "") -> list[str]:
@@ -59,17 +58,15 @@ def split_sentences(text: str, *, language: str = "") -> list[str]:
 
 def _continues(previous: str, part: str, language: str) -> bool:
     """Whether `part` is the rest of the sentence `previous` began, cut after an abbreviation or an ordinal."""
-    following = part.lstrip()[:1]
-    if not following:
+    following = part.lstrip()
+    if not following or following[0].islower():
         return True
-    if following.islower():
-        return True
-    if _ORDINAL_END.search(previous):
-        return bool(_MONTHS.match(part.lstrip()))  # "am 9. Dezember", not "he came 9. Then"
-    word = _LAST_WORD.search(previous)
-    if not word:
+    last = previous.rstrip().rsplit(None, 1)[-1].lstrip(_OPENERS).lower()
+    if not last.endswith(".") or len(last) < 2:
         return False
-    last = word.group(1).lstrip("\"'([\u201c\u2018\u00ab\u201e").lower()
-    if len(last) == 1 and last.isalpha():
+    word = last[:-1]
+    if word.isdigit():
+        return len(word) <= 2 and bool(_MONTHS.match(following))  # "am 9. Dezember", not "he scored 9. Then"
+    if len(word) == 1 and word.isalpha():
         return True  # an initial, as in "J. Smith" or "M. Dupont"
-    return last in _ABBREVIATIONS.get(language, _ABBREVIATIONS["en"])
+    return word in _ABBREVIATIONS.get(language, _ABBREVIATIONS["en"])
