@@ -9,7 +9,6 @@ import pytest
 from generator import language
 from generator.domain import Article, ThreadOptions
 from generator.language import Language, article_language, thread_language
-from threadr.warm import warm_up
 
 ARTICLES = Path(__file__).parent / "articles" / "languages"
 
@@ -68,11 +67,3 @@ def test_links_do_not_hide_the_language_of_the_words_around_them() -> None:
     links = " ".join(f"Notizen: https://archiv.example.com/{n} und www.archiv.org/{n}." for n in range(6))
 
     assert thread_language(chosen="auto", text=f"{SHORT['de']} {links}").code == "de"
-
-
-def test_a_worker_loads_the_detector_when_it_starts() -> None:
-    language.detector.cache_clear()
-
-    warm_up()
-
-    assert language.detector.cache_info().currsize == 1
