@@ -5,7 +5,9 @@ Run: .venv/bin/python bench/local_engine_bench.py [--runs N]
 The article is the five sample articles of tests/generator/articles/ (a how-to, an essay, a news piece, a list
 post, travel notes with URLs, emoji and Japanese) repeated until it passes 100 KB, each copy's paragraphs marked so
 no two are identical. The engine needs no database: it takes a `StyleSpec`, so Django is not set up. The weight
-cache is cleared before every run, so each run pays for measuring its text as a new article would.
+and language caches are cleared before every run, so each run pays for measuring its text and detecting its language
+as a new article would. Two more lines time the parts this article's language brings: splitting it into sentences
+(sentencex) and detecting its language (py3langid, model loaded before timing, as a worker loads it at start).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator import splitter  # noqa: E402 — the project root must be importable first
+from generator import language, sentences, splitter  # noqa: E402 — the project root must be importable first
 from generator.domain import Article, StyleSpec, ThreadOptions  # noqa: E402
 from generator.local_engine import build_bodies  # noqa: E402
 
@@ -47,6 +49,7 @@ def timings(action: Callable[[], object], runs: int) -> list[float]:
     samples = []
     for _ in range(runs):
         splitter.weigh.cache_clear()
+        language.detect.cache_clear()
         started = time.perf_counter()
         action()
         samples.append((time.perf_counter() - started) * 1000)
@@ -81,6 +84,16 @@ def main() -> None:
         median, p99 = statistics.median(samples), percentile(samples, 0.99)
         verdict = "ok" if median < TARGET_MS else "SLOW"
         print(f"{label:<32} {tweets:>6} {median:>10.1f} {p99:>8.1f} {max(samples):>8.1f}  {verdict}")
+    language.warm_up()
+    paragraphs = article.text.split("\n\n")
+    parts = {
+        "sentences, sentencex": lambda: [sentences.split_sentences(p, language="en") for p in paragraphs],
+        "language detection": lambda: language.detect(article.text),
+    }
+    for label, action in parts.items():
+        samples = timings(action, runs)
+        median, p99 = statistics.median(samples), percentile(samples, 0.99)
+        print(f"{label:<32} {'':>6} {median:>10.1f} {p99:>8.1f} {max(samples):>8.1f}")
 
 
 if __name__ == "__main__":

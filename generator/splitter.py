@@ -22,19 +22,13 @@ import regex
 
 from generator import xtext
 from generator.domain import MAX_TWEETS, NUMBERING_FORMATS, Numbering, ThreadOptions
+from generator.sentences import split_sentences
 
-# Words that end with a period without ending the sentence.
-_ABBREVIATED = """mr mrs ms dr prof sr jr st mt vs cf approx fig figs no nos vol ch pp p gen col lt sgt capt rev est
-ca inc ltd corp co dept univ e.g i.e a.m p.m"""
-ABBREVIATIONS = frozenset(_ABBREVIATED.split())
-_CLOSERS = "\"')\\]\u201d\u2019\uff09\u300d\u300f"  # quotes and brackets that may follow a full stop
-_SENTENCE_END = re.compile(rf"[.!?…]+[{_CLOSERS}]*(\s+)|[\u3002\uff01\uff1f]+[{_CLOSERS}]*\s*")
 _CLAUSE_END = re.compile(r"[;:,]\s+|\s+[\u2014\u2013]\s+|[\u2014\u2013](?=\w)|[\uff1b\uff1a\uff0c\u3001]\s*")
 _LINE_END = re.compile(r"\n")
 _PARAGRAPH_END = re.compile(r"\n\s*\n\s*")
 _WORD_END = re.compile(r"\s+")
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
-_INITIALISM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]?$")
 _INVALID_CHARACTERS = re.compile("[\ufffe\ufeff\uffff]")
 
 # Thread markers an engine may add on its own; numbering is ours to apply. A fraction counts as a marker only
@@ -132,44 +126,6 @@ def _pack(pieces: list[tuple[str, int]], limit: int, *, measure: bool = False) -
     if current.strip():
         bodies.append(current.strip())
     return bodies
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of one paragraph, each with its trailing whitespace, so that joining them gives the text back.
-
-    A period ends a sentence only when whitespace follows and the next word does not start in lower case, the word
-    before it is not a known abbreviation or an initialism (U.S., J.), and it is not part of a URL or a number.
-    """
-    return _split_at(text, _sentence_cuts(text))
-
-
-def _sentence_cuts(text: str) -> list[int]:
-    """Cuts follow whitespace (or CJK full stops, which no URL holds), and a URL never ends in ".", "!" or "?", so
-    no sentence cut can fall inside a URL and the text need not be searched for them."""
-    cuts = []
-    for match in _SENTENCE_END.finditer(text):
-        end = match.end()
-        if end >= len(text):
-            continue
-        if match.group(1) is not None and not _ends_sentence(text, match.start(), end):
-            continue
-        cuts.append(end)
-    return cuts
-
-
-def _ends_sentence(text: str, stop: int, after: int) -> bool:
-    following = text[after]
-    if following.islower():
-        return False
-    if text[stop] != ".":
-        return True
-    start = stop
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    word = text[start:stop].lstrip("\"'([\u201c\u2018")
-    if len(word) == 1 and word.isupper():
-        return False  # an initial, as in "J. Smith"
-    return word.lower() not in ABBREVIATIONS and not _INITIALISM.match(word)
 
 
 def split_clauses(text: str) -> list[str]:

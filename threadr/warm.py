@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.utils.module_loading import import_string
 
 import generator.extract  # noqa: F401 - loaded for its cost: the article extractor and trafilatura
-from generator import llm
+from generator import language, llm
 
 
 def warm_up() -> None:
@@ -18,6 +18,7 @@ def warm_up() -> None:
     so the long-lived objects they create are among those gunicorn freezes out of the garbage collector's reach
     once start-up is over."""
     llm.warm_up()
+    language.warm_up()  # the language detector's model takes seconds to load
     for alias in settings.CACHES:
         getattr(caches[alias], "client", None)  # django-redis builds its client, and loads redis, on first use
     import_string(settings.MESSAGE_STORAGE)

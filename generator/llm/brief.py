@@ -10,6 +10,7 @@ import re
 
 from generator import splitter
 from generator.domain import MAX_TWEETS, Article, StyleSpec, ThreadOptions
+from generator.language import article_language
 
 # The model counts characters loosely; asking for a little less than the real limit keeps re-splits rare.
 BUDGET_MARGIN = 20
@@ -89,11 +90,11 @@ def build_regenerate_messages(
 def _settings_lines(*, article: Article, options: ThreadOptions, style: StyleSpec) -> list[str]:
     budget = splitter.body_limit(options) - BUDGET_MARGIN
     guidance = f": {style.llm_guidance.strip()}" if style.llm_guidance.strip() else ""
-    if options.language == "auto":
-        known = f" (it looks like '{article.language}')" if article.language else ""
-        language = f"the article's own language{known}"
+    known = article_language(article=article, options=options).name
+    if options.language.strip().lower() not in ("", "auto"):
+        language = known
     else:
-        language = options.language
+        language = f"{known}, the article's own language" if known else "the article's own language"
     return [
         f"- Style: {style.name}{guidance}",
         f"- Tone: {options.tone.value}.",

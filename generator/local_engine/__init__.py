@@ -1,10 +1,12 @@
 """The built-in engine: a readable thread from any text, with no network and no key.
 
 It never invents content: every tweet is made of the article's own sentences plus a few fixed phrases (the hook's
-promise, labels such as "Q:", the closing line). When the article is longer than the thread may be, it keeps the
-most informative sentences in their original order, an extractive summary scored by content-word frequency,
-position and length. The style's `local_structure` decides the shape (numbered steps, arrow tips, Q/A pairs,
-labelled news beats...). The same article and options always give the same thread.
+promise, labels such as "Q:", the closing line), written in the thread's language: the person's choice, else the
+article's (`generator.language`), with neutral marks (🧵) for a language it has no phrases for. When the article
+is longer than the thread may be, it keeps the most informative sentences in their original order, an extractive
+summary scored by content-word frequency, position and length. The style's `local_structure` decides the shape
+(numbered steps, arrow tips, Q/A pairs, labelled news beats...). The same article and options always give the same
+thread.
 
 The parts, in the order a thread is made:
 
@@ -12,18 +14,17 @@ The parts, in the order a thread is made:
 - `summarise`: choosing the sentences that fit;
 - `render`: laying them out in the style's structure and packing them into tweets;
 - `frame`: the hook, the closing tweets and the hashtags around them;
-- `phrases`: every fixed phrase the engine adds;
+- `phrases`: every fixed phrase the engine adds, per language, and `stopwords` the words too common to count;
 - `rewrite`: a new version of one tweet of a finished thread;
 - `engine`: `LocalEngine` and `build_bodies`, which put the parts together.
 """
 
 from generator.local_engine.engine import LocalEngine, auto_tweet_count, build_bodies
 from generator.local_engine.outline import Outline, Sentence, guess_title, read_article
-from generator.local_engine.phrases import CTA, fixed_phrases
+from generator.local_engine.phrases import fixed_phrases, phrases_for
 from generator.local_engine.rewrite import rewrite_body
 
 __all__ = [
-    "CTA",
     "LocalEngine",
     "Outline",
     "Sentence",
@@ -31,6 +32,7 @@ __all__ = [
     "build_bodies",
     "fixed_phrases",
     "guess_title",
+    "phrases_for",
     "read_article",
     "rewrite_body",
 ]

@@ -11,7 +11,7 @@ from generator.domain import MAX_TWEETS, Article, StyleSpec, ThreadOptions
 from generator.errors import InputInvalid
 from generator.local_engine.frame import closing_tweets, hook, item_count, with_hashtags
 from generator.local_engine.outline import headline, read_article
-from generator.local_engine.phrases import CLOSINGS, HOT_TAKE_CLOSING
+from generator.local_engine.phrases import engine_language, phrases_for
 from generator.local_engine.render import Shape
 from generator.local_engine.rewrite import rewrite_body
 from generator.local_engine.summarise import summarise
@@ -51,7 +51,7 @@ def auto_tweet_count(words: int) -> int:
 def build_bodies(*, article: Article, options: ThreadOptions, style: StyleSpec) -> list[str]:
     """The whole thread's bodies, hook first, each within `splitter.body_limit(options)`."""
     limit = splitter.body_limit(options)
-    outline = read_article(article)
+    outline = read_article(article, language=engine_language(article=article, options=options))
     if not headline(outline):
         raise InputInvalid("There is no text to make a thread from.", code="empty_article")
     structure = style.local_structure or "summary"
@@ -64,7 +64,8 @@ def build_bodies(*, article: Article, options: ThreadOptions, style: StyleSpec) 
     sentences = outline.sentences
     if not outline.title and sentences:
         sentences = sentences[1:]  # the lead sentence is the hook
-    closing_line = HOT_TAKE_CLOSING if structure == "hottake" else CLOSINGS[options.tone]
+    phrases = phrases_for(outline.language)
+    closing_line = phrases.hot_take_closing if structure == "hottake" else phrases.closings[options.tone]
     content = summarise(sentences, outline, Shape(structure, closing_line), capacity, limit) if capacity > 0 else []
     first = hook(outline, structure, options, limit, count=item_count(content, structure))
     thread = [first, *content, *closing]

@@ -7,16 +7,17 @@ from __future__ import annotations
 from generator import splitter
 from generator.domain import ThreadOptions
 from generator.local_engine.outline import Outline, headline
-from generator.local_engine.phrases import CTA, HOT_TAKE_PREFIX, SOURCE_LINK, TIP_MARK, promise
+from generator.local_engine.phrases import TIP_MARK, phrases_for
 
 
 def hook(outline: Outline, structure: str, options: ThreadOptions, limit: int, *, count: int) -> str:
     """The title (or the lead sentence) and a one-line promise; the source link too unless it goes in a reply."""
+    phrases = phrases_for(outline.language)
     title = headline(outline)
     if structure == "hottake":
-        title = f"{HOT_TAKE_PREFIX} {title}"
+        title = f"{phrases.hot_take_prefix} {title}"
     link = f"\n\n{outline.url}" if outline.url and not options.link_in_reply else ""
-    for candidate in (f"{title}\n\n{promise(structure, options.tone, count)}{link}", f"{title}{link}"):
+    for candidate in (f"{title}\n\n{phrases.promise(structure, options.tone, count)}{link}", f"{title}{link}"):
         if splitter.weigh(candidate) <= limit:
             return candidate
     return splitter.fit_text(title, limit=limit - splitter.weigh(link) - 2)[0] + " …" + link
@@ -30,9 +31,10 @@ def item_count(content: list[str], structure: str) -> int:
 
 def closing_tweets(outline: Outline, options: ThreadOptions) -> list[str]:
     """The call to action and the source link when it goes in a reply, as the last tweets."""
-    link = SOURCE_LINK.format(url=outline.url) if outline.url and options.link_in_reply else ""
+    phrases = phrases_for(outline.language)
+    link = phrases.source_link.format(url=outline.url) if outline.url and options.link_in_reply else ""
     if options.cta:
-        return [f"{CTA}\n\n{link}" if link else CTA]
+        return [f"{phrases.cta}\n\n{link}" if link else phrases.cta]
     return [link] if link else []
 
 

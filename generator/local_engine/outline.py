@@ -13,23 +13,15 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from generator import splitter
+from generator import sentences, splitter
 from generator.domain import Article
+from generator.local_engine.stopwords import stopwords_for
 
 HEADING_MAX_WORDS = 12
 
-_COMMON_WORDS = """a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had has have having he
-her here hers herself him himself his how however i if in into is it its itself just let like made make many may me
-might more most much must my myself no nor not now of off on once only or other our ours ourselves out over own same
-she should so some such than that the their theirs them themselves then there these they this those through to too
-under until up upon us very was we were what when where which while who whom why will with within without would you
-your yours yourself yourselves one two get got use used using said says say new way ways thing things lot really even
-still every well back first last next day days time times year years week weeks people part kind"""
-STOPWORDS = frozenset(_COMMON_WORDS.split())
-
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
 _LIST_MARK = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s+")
 # A link-like word, matched from the word's start only: otherwise a word with no link in it is searched again from
 # each of its letters, which makes a long article's words cost the square of their length.
@@ -58,6 +50,7 @@ class Outline:
     keywords: tuple[str, ...]
     words: int
     items: int  # list items in the article
+    language: str  # the two-letter code the thread is written in, "" when unknown
 
 
 def guess_title(text: str) -> tuple[str, str]:
@@ -85,8 +78,9 @@ def _looks_like_heading(line: str) -> bool:
     )
 
 
-def read_article(article: Article) -> Outline:
-    """Parse headings, list items and sentences, and score each sentence."""
+def read_article(article: Article, *, language: str) -> Outline:
+    """Parse headings, list items and sentences, and score each sentence. `language` is the thread's (a two-letter
+    code, "" when unknown): it decides where sentences end and which words are too common to count."""
     text = splitter.normalize(article.text)
     title = splitter.normalize(article.title)
     guessed, rest = _split_title(text)
@@ -106,13 +100,14 @@ def read_article(article: Article) -> Outline:
             continue
         section = len(headings) - 1
         for line, is_item in _lines(paragraph):
-            parts = [part.strip() for part in splitter.split_sentences(line)]
+            parts = [part.strip() for part in sentences.split_sentences(line, language=language)]
             raw.extend((part, number, section, items if is_item else -1) for part in parts if part)
             items += is_item
     words = [_WORD.findall(part) for part, *_ in raw]
-    content = [_content_words(found) for found in words]
+    stopwords = stopwords_for(language)
+    content = [_content_words(found, stopwords) for found in words]
     frequencies = _frequencies(content)
-    sentences = tuple(
+    scored = tuple(
         Sentence(
             index=index,
             text=part,
@@ -130,10 +125,11 @@ def read_article(article: Article) -> Outline:
         title=title,
         url=article.canonical_url or article.url,
         headings=tuple(headings),
-        sentences=sentences,
-        keywords=_keywords(text, frequencies),
+        sentences=scored,
+        keywords=_keywords(text, frequencies) if stopwords else (),
         words=len(text.split()),
         items=items,
+        language=language,
     )
 
 
@@ -163,9 +159,9 @@ def _first(raw: list[tuple[str, int, int, int]], index: int) -> bool:
     return index == 0 or raw[index - 1][1] != raw[index][1] or raw[index - 1][3] != raw[index][3]
 
 
-def _content_words(words: list[str]) -> set[str]:
+def _content_words(words: list[str], stopwords: frozenset[str]) -> set[str]:
     lowered = (word.lower() for word in words)
-    return {word for word in lowered if len(word) > 2 and word not in STOPWORDS and not word.isdigit()}
+    return {word for word in lowered if len(word) > 2 and word not in stopwords and not word.isdigit()}
 
 
 def _frequencies(content: list[set[str]]) -> dict[str, float]:
@@ -194,10 +190,11 @@ def _score(
 
 
 def _keywords(text: str, frequencies: dict[str, float]) -> tuple[str, ...]:
-    """The two most frequent content words as they are usually written, for hashtags."""
+    """The two most frequent content words as they are usually written, for hashtags: Latin letters, accents
+    included ("Größe", "économie"). Only for languages with stopwords, which keep their filler words out."""
     prose = _LINK_LIKE.sub(" ", text)
     counts = Counter(_WORD.findall(prose))  # counted first, so each distinct word is checked once
-    spellings = {word: count for word, count in counts.items() if word.isalpha() and word.isascii()}
+    spellings = {word: count for word, count in counts.items() if _LATIN_WORD.fullmatch(word)}
     written = {word.lower() for word in spellings}
     top = heapq.nsmallest(
         2,

@@ -7,20 +7,13 @@ Every block is the article's own sentences, with at most a mark or label from `p
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from collections.abc import Callable, Iterator
 
 from generator import splitter
 from generator.local_engine.outline import Outline, Sentence
-from generator.local_engine.phrases import (
-    ANSWER_MARK,
-    CASE_LABELS,
-    HOWTO_MARK,
-    NEWS_LABELS,
-    QA_QUESTIONS,
-    QUESTION_MARK,
-    TIP_MARK,
-)
+from generator.local_engine.phrases import HOWTO_MARK, TIP_MARK, Phrases, phrases_for
 
 _STEP_PREFIX = re.compile(r"^(?:step\s+)?\d{1,2}\s*[.):-]\s*", re.IGNORECASE)
 
@@ -148,11 +141,12 @@ def _render_tips(sentences: tuple[Sentence, ...], outline: Outline) -> list[Bloc
     ]
 
 
-def _render_beats(labels: tuple[str, str, str]) -> Renderer:
+def _render_beats(labels_of: Callable[[Phrases], tuple[str, str, str]]) -> Renderer:
     """Labelled beats, each opening a new tweet: the article's own sections under their headings when it has them
     (text before the first heading under the first label), else the paragraphs in three equal beats."""
 
     def render_beats(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:
+        labels = labels_of(phrases_for(outline.language))
         groups = _paragraphs(sentences)
         if len(outline.headings) >= 2:
             names = [_label(outline.headings[g[0].section]) if g[0].section >= 0 else labels[0] for g in groups]
@@ -189,16 +183,25 @@ def _render_qa(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]
             else:
                 pairs[-1][1].append(sentence.text)
     answered = [(question, answer) for question, answer in pairs if answer]
-    questions = _generic_questions(sum(question is None for question, _ in answered))
+    phrases = phrases_for(outline.language)
+    questions = _generic_questions(phrases, sum(question is None for question, _ in answered))
     return [
-        Block(f"{QUESTION_MARK} {question or next(questions)}\n{ANSWER_MARK} {' '.join(answer)}", fresh=True)
+        Block(
+            f"{_marked(phrases.question_mark, question or next(questions))}\n"
+            f"{_marked(phrases.answer_mark, ' '.join(answer))}",
+            fresh=True,
+        )
         for question, answer in answered
     ]
 
 
-def _generic_questions(count: int) -> Iterator[str]:
+def _marked(mark: str, text: str) -> str:
+    return f"{mark} {text}" if mark else text
+
+
+def _generic_questions(phrases: Phrases, count: int) -> Iterator[str]:
     """The opening questions in order, "What else...?" for the middle ones, and "What's the takeaway?" last."""
-    *opening, middle, last = QA_QUESTIONS
+    *opening, middle, last = phrases.qa_questions
     for number in range(count):
         if number == count - 1 and count > 1:
             yield last
@@ -211,8 +214,8 @@ RENDERERS: dict[str, Renderer] = {
     "howto": _render_howto,
     "tips": _render_tips,
     "story": _render_story,
-    "news": _render_beats(NEWS_LABELS),
-    "case": _render_beats(CASE_LABELS),
+    "news": _render_beats(operator.attrgetter("news_labels")),
+    "case": _render_beats(operator.attrgetter("case_labels")),
     "hottake": _render_summary,  # the hook and the closing question make the take
     "qa": _render_qa,
 }

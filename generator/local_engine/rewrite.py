@@ -10,7 +10,7 @@ from generator import splitter
 from generator.domain import Article, StyleSpec, ThreadOptions, Tone
 from generator.local_engine.frame import hook
 from generator.local_engine.outline import Outline, Sentence, read_article
-from generator.local_engine.phrases import CTA, CTA_ALTERNATE
+from generator.local_engine.phrases import engine_language, phrases_for
 
 # Words in the person's instruction that ask for a shorter or a longer tweet.
 SHORTER_WORDS = ("short", "brief", "concise", "trim", "tight", "cut")
@@ -34,13 +34,14 @@ def rewrite_body(
     or lead) and the call to action its alternate wording.
     """
     limit = splitter.body_limit(options)
-    outline = read_article(article)
+    outline = read_article(article, language=engine_language(article=article, options=options))
+    phrases = phrases_for(outline.language)
     body = bodies[position]
     wish = (instruction or "").lower()
     if position == 0:
         return [_alternate_hook(outline, style.local_structure or "summary", options, limit, body)]
-    if body.startswith(CTA):
-        alternate = body.replace(CTA, CTA_ALTERNATE, 1)
+    if body.startswith(phrases.cta):
+        alternate = body.replace(phrases.cta, phrases.cta_alternate, 1)
         return [alternate] if splitter.weigh(alternate) <= limit else [body]
     own = [s for s in outline.sentences if s.text in body]
     if not own:
@@ -69,7 +70,7 @@ def _alternate_hook(outline: Outline, structure: str, options: ThreadOptions, li
     lead = outline.sentences[0].text if outline.sentences else outline.title
     uses_title = bool(outline.title) and outline.title in current
     swapped = dataclasses.replace(outline, title=lead if uses_title else outline.title)
-    alternate = hook(swapped, structure, ThreadOptions(tone=tone, link_in_reply=options.link_in_reply), limit, count=0)
+    alternate = hook(swapped, structure, dataclasses.replace(options, tone=tone), limit, count=0)
     return alternate if alternate != current else hook(swapped, "summary", options, limit, count=0)
 
 

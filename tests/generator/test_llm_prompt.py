@@ -65,7 +65,7 @@ def test_it_asks_for_the_chosen_style_tone_and_a_budget_below_the_real_limit() -
 
 
 def test_it_keeps_the_articles_language_unless_another_is_chosen() -> None:
-    assert "write in the article's own language (it looks like 'en')" in user_message()
+    assert "write in English, the article's own language" in user_message()
     assert "write in German" in user_message(language="German")
 
 

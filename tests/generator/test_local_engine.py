@@ -15,7 +15,7 @@ from generator import splitter, xtext
 from generator.domain import Article, Numbering, StyleSpec, ThreadOptions, Tone
 from generator.engines import build_thread, engine_name, get_engine
 from generator.errors import InputInvalid
-from generator.local_engine import CTA, LocalEngine, fixed_phrases, guess_title, read_article
+from generator.local_engine import LocalEngine, fixed_phrases, guess_title, phrases_for, read_article
 from generator.splitter import number_tweets
 
 ARTICLES = sorted((Path(__file__).parent / "articles").glob("*.txt"))
@@ -77,7 +77,7 @@ def assert_emoji_whole(tweets: list[str], article: Article) -> None:
 
 def kept_sentence_order(tweets: list[str], article: Article) -> list[int]:
     """Indices of the article's sentences (six words or more) as they appear through the thread, hook excluded."""
-    sentences = [s for s in read_article(article).sentences if len(s.text.split()) >= 6]
+    sentences = [s for s in read_article(article, language="en").sentences if len(s.text.split()) >= 6]
     found = []
     for number, tweet in enumerate(tweets[1:]):
         found.extend((number, tweet.index(s.text), s.index) for s in sentences if s.text in tweet)
@@ -125,7 +125,7 @@ def test_it_uses_the_lead_sentence_as_the_hook_when_there_is_no_title() -> None:
 
 def test_it_keeps_the_most_informative_sentences_in_order_when_the_article_is_too_long() -> None:
     article = load(Path(__file__).parent / "articles" / "essay_slow_software.txt")
-    sentences = read_article(article).sentences
+    sentences = read_article(article, language="en").sentences
     tweets = make_thread(article, max_tweets=5)
     order = kept_sentence_order(tweets, article)
 
@@ -185,7 +185,7 @@ def test_it_closes_with_a_call_to_action_carrying_the_link_when_asked() -> None:
     article = load(ARTICLES[2], url=URL)
     tweets = make_thread(article, cta=True, link_in_reply=True, numbering=Numbering.NONE)
 
-    assert tweets[-1] == f"{CTA}\n\nRead the full article: {URL}"
+    assert tweets[-1] == f"{phrases_for('en').cta}\n\nRead the full article: {URL}"
 
 
 def test_it_adds_hashtags_from_the_article_s_top_keywords() -> None:
@@ -253,7 +253,7 @@ def test_it_rewrites_one_body_from_other_sentences_of_the_article() -> None:
     assert rewritten != [bodies[2]]
     limit = splitter.body_limit(options)
     assert all(xtext.weighted_length(body) <= limit for body in rewritten)
-    sentences = [s.text for s in read_article(article).sentences]
+    sentences = [s.text for s in read_article(article, language="en").sentences]
     assert all(any(sentence in body for sentence in sentences) for body in rewritten)
 
 

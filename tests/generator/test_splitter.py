@@ -16,7 +16,6 @@ from generator.splitter import (
     number_tweets,
     numbering_reserve,
     repair_tweets,
-    split_sentences,
     unnumber_tweets,
 )
 
@@ -140,36 +139,6 @@ def test_it_hard_splits_a_word_longer_than_a_tweet_as_a_last_resort() -> None:
 
     assert_fits(bodies)
     assert "".join(bodies) == unicodedata.normalize("NFC", word)
-
-
-@pytest.mark.parametrize(
-    ("text", "sentences"),
-    [
-        (
-            "Mr. Smith met Dr. Jones in the U.S. last year. They talked.",
-            ["Mr. Smith met Dr. Jones in the U.S. last year.", "They talked."],
-        ),
-        (
-            "Use a fork, e.g. the small one, and wait 3.5 minutes. Then eat.",
-            ["Use a fork, e.g. the small one, and wait 3.5 minutes.", "Then eat."],
-        ),
-        (
-            "Read https://example.com/a.b?x=1. Then visit example.org. Done!",
-            ["Read https://example.com/a.b?x=1.", "Then visit example.org.", "Done!"],
-        ),
-        ("J. R. R. Tolkien wrote it. Was it good? Yes.", ["J. R. R. Tolkien wrote it.", "Was it good?", "Yes."]),
-        ('He said "stop." Then he left.', ['He said "stop."', "Then he left."]),
-        (
-            "東京に行きました。楽しかった\uff01また行きたい\uff1f",
-            ["東京に行きました。", "楽しかった\uff01", "また行きたい\uff1f"],
-        ),
-    ],
-)
-def test_it_finds_sentences_despite_abbreviations_numbers_and_urls(text: str, sentences: list[str]) -> None:
-    parts = split_sentences(text)
-
-    assert "".join(parts) == text
-    assert [part.strip() for part in parts] == sentences
 
 
 @pytest.mark.parametrize(

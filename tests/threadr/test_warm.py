@@ -15,11 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, sys
 import threadr.wsgi
+from generator import language
 from generator.llm import client
 names = ("redis", "django_redis.client.default", "h11", "trafilatura")
 print(json.dumps({
     "modules": sorted(name for name in names if name in sys.modules),
     "provider_clients": client.provider_client.cache_info().currsize,
+    "language_detectors": language.detector.cache_info().currsize,
 }))
 """
 
@@ -40,12 +42,13 @@ def load_the_app(**settings: str) -> tuple[dict[str, Any], str]:
     return json.loads(result.stdout.strip().splitlines()[-1]), result.stdout + result.stderr
 
 
-def test_loading_the_app_builds_the_provider_client_and_loads_the_cache_and_http_machinery() -> None:
+def test_loading_the_app_builds_the_provider_client_and_language_detector_and_loads_cache_and_http() -> None:
     loaded, _ = load_the_app(OPENAI_BASE_URL="http://127.0.0.1:9/v1")  # building the client opens no connection
 
     assert loaded == {
         "modules": ["django_redis.client.default", "h11", "redis", "trafilatura"],
         "provider_clients": 1,
+        "language_detectors": 1,
     }
 
 
