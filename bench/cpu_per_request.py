@@ -12,6 +12,7 @@ It recreates the bench database (`BENCH_DATABASE_URL`) and uses the bench Redis 
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import os
 import statistics
@@ -23,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import harness  # noqa: E402
+from bench import harness
 
 HISTORY_THREADS = 50
 
@@ -60,7 +61,7 @@ def main() -> None:
         )
         # The bench's WSGI module: Threadr's application warmed as gunicorn starts it, plus the bare view.
         warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: static files not collected
-        import bench.bare_wsgi  # noqa: F401
+        importlib.import_module("bench.bare_wsgi")
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
