@@ -12,7 +12,15 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from generator.models import Generation, Style, Thread
-from generator.services import thread_delete, thread_delete_many, thread_save, thread_unshare_many
+from generator.services import (
+    style_delete,
+    style_delete_many,
+    style_save,
+    thread_delete,
+    thread_delete_many,
+    thread_save,
+    thread_unshare_many,
+)
 
 
 @admin.register(Style)
@@ -26,6 +34,16 @@ class StyleAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "slug", "description", "position", "is_active", "premium_only")}),
         ("Generation", {"fields": ("llm_guidance", "local_structure")}),
     )
+
+    # Every write goes through the services, which drop the cached active styles (the list's edits too).
+    def save_model(self, request: HttpRequest, obj: Style, form: Any, change: bool) -> None:
+        style_save(style=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Style) -> None:
+        style_delete(style=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Style]) -> None:
+        style_delete_many(styles=queryset)
 
 
 class SharedFilter(admin.SimpleListFilter):

@@ -14,6 +14,11 @@ def _seed_empty_styles(using: str, apps: Any = global_apps, **kwargs: Any) -> No
     style_model = apps.get_model("generator", "Style")
     if not style_model.objects.using(using).exists():
         import_module("generator.migrations.0002_seed_styles").seed_styles(apps, None)
+        from django.core.cache import cache
+
+        from generator.selectors import STYLES_CACHE_KEY  # imported late: the app registry is not ready at import
+
+        cache.delete(STYLES_CACHE_KEY)  # an empty list cached before the seeding would hide the styles
 
 
 class GeneratorConfig(AppConfig):

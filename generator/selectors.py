@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -164,10 +165,21 @@ def styles_for_user(*, user: User) -> list[tuple[Style, bool]]:
     return [(style, premium or not style.premium_only) for style in styles_active()]
 
 
+STYLES_CACHE_KEY = "styles:active"
+# The style services forget the cached list when an admin changes a style; the lifetime only bounds how long a
+# change made around them (a data migration, the shell) takes to show.
+STYLES_CACHE_SECONDS = 300
+
+
 def styles_active() -> list[Style]:
-    """The active styles in picker order."""
-    return list(Style.objects.filter(is_active=True))
+    """The active styles in picker order, from the cache when it has them: every generation reads them, and they
+    change only when an admin edits one (`style_save`, `style_delete`, `style_delete_many`)."""
+    styles: list[Style] | None = cache.get(STYLES_CACHE_KEY)
+    if styles is None:
+        styles = list(Style.objects.filter(is_active=True))
+        cache.set(STYLES_CACHE_KEY, styles, STYLES_CACHE_SECONDS)
+    return styles
 
 
 def style_active(*, slug: str) -> Style | None:
-    return Style.objects.filter(is_active=True, slug=slug).first()
+    return next((style for style in styles_active() if style.slug == slug), None)

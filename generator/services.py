@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, QuerySet
 from django.http import Http404
@@ -28,7 +29,7 @@ from generator.domain import Article, Numbering, ThreadOptions, Tone
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded, VersionConflict
 from generator.models import Generation, Style, Thread
-from generator.selectors import Usage, style_active, styles_active, usage_for
+from generator.selectors import STYLES_CACHE_KEY, Usage, style_active, styles_active, usage_for
 from generator.splitter import number_tweets
 from generator.storage import storage_check_written, storage_room_check
 
@@ -69,6 +70,34 @@ def style_check(*, user: User, slug: str) -> Style | None:
     if style.premium_only and not user.is_premium():
         raise PremiumStyleRequired(f"The {style.name} style is part of the premium plans. Upgrade to use it.")
     return style
+
+
+def style_save(*, style: Style) -> Style:
+    """Save a new or changed style; generations and the style picker see it from the next request."""
+    with transaction.atomic():
+        style.save()
+        _styles_forget()
+    return style
+
+
+def style_delete(*, style: Style) -> None:
+    with transaction.atomic():
+        style.delete()
+        _styles_forget()
+
+
+def style_delete_many(*, styles: QuerySet[Style]) -> int:
+    """Delete these styles (the admin's bulk delete); returns how many went. Their threads keep the slug."""
+    with transaction.atomic():
+        deleted = styles.delete()[1].get(Style._meta.label, 0)
+        _styles_forget()
+    return deleted
+
+
+def _styles_forget() -> None:
+    """Drop the cached active styles once the change is committed: dropped any earlier, a request could cache the
+    old list again before the change is visible to it."""
+    transaction.on_commit(lambda: cache.delete(STYLES_CACHE_KEY))
 
 
 @dataclass(frozen=True)

@@ -16,35 +16,26 @@ def style_slug(thread: Thread) -> str:
     return thread.style.slug if thread.style else str(thread.options.get("style", ""))
 
 
-class ThreadOutput(serializers.ModelSerializer):
-    """A thread as the API answers it, every tweet included (the editor starts from this too)."""
+class ThreadOutput(serializers.Serializer):
+    """A thread as the API answers it, every tweet included (the editor starts from this too). Its fields are
+    declared rather than read from the model, as the history entry's are: a ModelSerializer works them out from
+    the model again for every answer."""
 
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    source_url = serializers.CharField()
     style = serializers.SerializerMethodField()  # type: ignore[assignment]  # DRF's Field.style is another thing
-    tweets = serializers.SerializerMethodField()
-    shared = serializers.SerializerMethodField()
-    share_url = serializers.SerializerMethodField()
+    engine = serializers.CharField()
+    options = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
     favourite = serializers.BooleanField(source="is_favourite")
     archived = serializers.BooleanField(source="is_archived")
-
-    class Meta:
-        model = Thread
-        fields = (
-            "id",
-            "title",
-            "source_url",
-            "style",
-            "engine",
-            "options",
-            "created_at",
-            "updated_at",
-            "favourite",
-            "archived",
-            "shared",
-            "share_url",
-            "regenerations",
-            "version",
-            "tweets",
-        )
+    shared = serializers.SerializerMethodField()
+    share_url = serializers.SerializerMethodField()
+    regenerations = serializers.IntegerField()
+    version = serializers.IntegerField()
+    tweets = serializers.SerializerMethodField()
 
     def get_style(self, thread: Thread) -> str:
         return style_slug(thread)

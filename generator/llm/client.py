@@ -11,7 +11,6 @@ import functools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import openai
 from django.conf import settings
@@ -46,8 +45,6 @@ MSG_NOT_CONFIGURED = "The AI engine is not configured: the site operator needs t
 # What a provider call may raise: the SDK's errors, our own, and the call's deadline passing between steps.
 FAILURES = (openai.OpenAIError, ProviderError, DeadlinePassed)
 
-Chunk = dict[str, Any]  # one `chat.completion.chunk` of a streamed reply, as the server sent it
-
 
 @functools.lru_cache(maxsize=8)
 def provider_client(api_key: str, base_url: str) -> openai.OpenAI:
@@ -80,8 +77,10 @@ def stream_completion(
     The request goes through the SDK's documented way to make a request by path (`client.post`) rather than
     `chat.completions.create`, for one reason: `create` builds a typed model of every chunk, and a reply is one
     chunk per few characters, so those models cost a streamed generation more CPU than everything else it does
-    (bench/RESULTS.md). Asked for plain dicts, the SDK still sends the request, reads the server-sent events, stops
-    at `[DONE]` and raises its own errors, for a refused request and for an error sent inside the stream alike.
+    (bench/RESULTS.md). Asked for plain `object`s, the SDK hands over each chunk's JSON as it parsed it (a
+    `dict[str, Any]` would still have it walk every value to build it again), and it still sends the request, reads
+    the server-sent events, stops at `[DONE]` and raises its own errors, for a refused request and for an error sent
+    inside the stream alike.
     """
     if not settings.OPENAI_API_KEY:
         raise ProviderRejected(MSG_NOT_CONFIGURED, code="not_configured")
@@ -92,10 +91,10 @@ def stream_completion(
         chunks = client.post(
             "/chat/completions",
             body={"model": settings.OPENAI_MODEL, "messages": messages, "stream": True},
-            cast_to=Chunk,
+            cast_to=object,
             options={"timeout": timeout},
             stream=True,
-            stream_cls=openai.Stream[Chunk],
+            stream_cls=openai.Stream[object],
         )
     with chunks:
         waiting = Deadline(min(first_token, deadline.remaining()))
@@ -110,9 +109,10 @@ def stream_completion(
             yield text, finish_reason
 
 
-def _delta(chunk: Chunk) -> tuple[str, str | None]:
-    """The text and finish reason of a `chat.completion.chunk`; a chunk without choices (a usage report) has none."""
-    choices = chunk.get("choices")
+def _delta(chunk: object) -> tuple[str, str | None]:
+    """The text and finish reason of a `chat.completion.chunk`, as the server sent it; a chunk without choices (a
+    usage report) has none."""
+    choices = chunk.get("choices") if isinstance(chunk, dict) else None
     choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
     delta = choice.get("delta")
     text = delta.get("content") if isinstance(delta, dict) else None

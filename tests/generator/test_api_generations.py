@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from accounts.services import api_token_create
 from generator.models import Generation, Thread
@@ -205,3 +207,17 @@ def test_a_burst_is_throttled_with_retry_after(alice_api):
     assert 1 <= int(response["Retry-After"]) <= 60
     assert response.json()["error"]["code"] == "throttled"
     assert Generation.objects.count() == 2
+
+
+def test_a_generation_costs_eight_statements_once_the_styles_are_cached(api, alice):
+    """The token, the verified address, the user's row lock, the quota count and the reservation; then the thread,
+    its ledger row and the history version. The style comes from the cache the first generation filled."""
+    raw = api_token_create(user=alice, name="cli").raw
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert api.post(URL, {"text": ARTICLE, "style": "howto"}, format="json").status_code == 201
+
+    with CaptureQueriesContext(connection) as captured:
+        assert api.post(URL, {"text": ARTICLE, "style": "howto"}, format="json").status_code == 201
+
+    statements = [query["sql"].split()[0] for query in captured if "SAVEPOINT" not in query["sql"]]
+    assert statements == ["SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "INSERT", "UPDATE", "UPDATE"]
