@@ -3,7 +3,11 @@ JSON or streams as Server-Sent Events, however the line is cut into chunks."""
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
+from django.core.management import call_command
 
 from generator.domain import ThreadOptions, ThreadTitle
 from generator.llm import OpenAIEngine, TweetStream
@@ -145,3 +149,17 @@ def test_a_rewritten_tweet_never_comes_back_as_its_title_line(fake_openai: FakeO
     )
 
     assert rewritten == ["A sharper second tweet."]
+
+
+def test_the_command_line_prints_the_ai_title_and_no_title_tweet(fake_openai: FakeOpenAI):
+    fake_openai.script(titled())
+    out = io.StringIO()
+
+    call_command(
+        "makethread", "-", "--engine", "openai", "--json", stdout=out, stderr=io.StringIO(), stdin=io.StringIO(ARTICLE)
+    )
+
+    printed = json.loads(out.getvalue())
+    assert printed["title"] == TITLE
+    assert len(printed["tweets"]) == len(TWEETS)
+    assert not any("Title" in tweet["text"] for tweet in printed["tweets"])
