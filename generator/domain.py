@@ -117,13 +117,22 @@ class StyleSpec:
     premium_only: bool = False
 
 
+@dataclass(frozen=True)
+class ThreadTitle:
+    """A title an engine proposes for the thread it writes (the AI engine's `Title:` line). It is never a tweet;
+    `generate` yields it at most once, before the first body."""
+
+    text: str
+
+
 class Engine(Protocol):
-    """Turns an article into tweet bodies. Bodies are repaired to fit `generator.splitter.body_limit(options)`
-    and carry no numbering: the caller numbers the finished thread with `generator.splitter.number_tweets`."""
+    """Turns an article into tweet bodies, perhaps with a `ThreadTitle` before the first. Bodies are repaired to fit
+    `generator.splitter.body_limit(options)` and carry no numbering: the caller numbers the finished thread with
+    `generator.splitter.number_tweets`."""
 
     name: str
 
-    def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str]:
+    def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str | ThreadTitle]:
         """Yield bodies in order, each as soon as it is complete (the streaming contract)."""
         ...
 

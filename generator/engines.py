@@ -46,8 +46,10 @@ def get_engine(name: str | None = None) -> Engine:
 
 def build_thread(*, engine: Engine, article: Article, options: ThreadOptions, style: StyleSpec) -> list[str]:
     """Run the engine to the end and number its bodies: the whole thread at once, for callers that do not
-    stream. At most `options.max_tweets` (or 25) tweets, however many bodies the engine produced."""
-    bodies = list(engine.generate(article=article, options=options, style=style))
+    stream. At most `options.max_tweets` (or 25) tweets, however many bodies the engine produced; a title the
+    engine proposed is no tweet."""
+    generated = engine.generate(article=article, options=options, style=style)
+    bodies = [body for body in generated if isinstance(body, str)]
     return number_tweets(bodies[: options.max_tweets or MAX_TWEETS], options.numbering)
 
 

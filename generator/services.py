@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from generator import xtext
 from generator.blocks import article_from_text
-from generator.domain import Article, Numbering, ThreadOptions, Tone
+from generator.domain import Article, Numbering, ThreadOptions, ThreadTitle, Tone
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded, VersionConflict
 from generator.models import Generation, Style, Thread
@@ -183,8 +183,11 @@ def cap_article(article: Article) -> Article:
     return replace(article, text=head[: cut if cut > 0 else MAX_TEXT_LENGTH].rstrip())
 
 
-def _title_for(article: Article, bodies: list[str]) -> str:
-    title = article.title.strip() or (bodies[0] if bodies else "Untitled thread")
+def _title_for(article: Article, bodies: list[str], proposed: ThreadTitle | None = None) -> str:
+    """The engine's own title for the thread when it wrote one (the AI engine's, in the thread's language), else
+    the article's."""
+    title = (proposed.text.strip() if proposed else "") or article.title.strip()
+    title = title or (bodies[0] if bodies else "Untitled thread")
     title = " ".join(title.split())
     return title if len(title) <= 120 else title[:119].rstrip() + "…"
 
@@ -209,8 +212,12 @@ def generation_events(
         release_connection()
         yield "status", {"stage": "generating"}
         bodies: list[str] = []
+        title = None
         first_tweet_ms = None
         for body in engine.generate(article=article, options=data.options, style=spec):
+            if isinstance(body, ThreadTitle):
+                title = body
+                continue
             if first_tweet_ms is None:
                 first_tweet_ms = int((time.monotonic() - started) * 1000)
             bodies.append(body)
@@ -223,6 +230,7 @@ def generation_events(
             user=user,
             article=article,
             bodies=bodies,
+            title=title,
             data=data,
             style=style,
             engine=engine.name,
@@ -245,7 +253,7 @@ def generation_events(
         message = "Something went wrong on our side while writing your thread. No quota was used; try again."
         yield "error", {"code": "internal_error", "message": message, "status": 500}
         return
-    yield "done", {"id": thread.pk, "url": f"/app/threads/{thread.pk}/", "tweets": thread.tweets}
+    yield "done", {"id": thread.pk, "url": f"/app/threads/{thread.pk}/", "title": thread.title, "tweets": thread.tweets}
 
 
 def thread_create_from_generation(
@@ -258,13 +266,14 @@ def thread_create_from_generation(
     style: Style | None,
     engine: str,
     first_tweet_ms: int | None,
+    title: ThreadTitle | None = None,
 ) -> Thread:
     """Number the tweets and save the thread with its consumed ledger row and the owner's history version moved
     on, atomically."""
     now = timezone.now()
     thread = Thread(
         owner=user,
-        title=_title_for(article, bodies),
+        title=_title_for(article, bodies, title),
         source_url=article.canonical_url or article.url or data.url,
         source_text=article.text,
         style=style,

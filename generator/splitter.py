@@ -30,6 +30,9 @@ _PARAGRAPH_END = re.compile(r"\n\s*\n\s*")
 _WORD_END = re.compile(r"\s+")
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
 _INVALID_CHARACTERS = re.compile("[\ufffe\ufeff\uffff]")
+# Anything written as `scheme://...`, whether or not X would make it a link (ftp://, s3://, made-up schemes).
+_SCHEME_STRING = re.compile(r"(?<![\w+.-])[a-z][a-z0-9+.-]*://[^\s<>\"'`]*", re.IGNORECASE)
+_TRAILING_PUNCTUATION = ".,;:!?)]}'\"\u201d\u2019"
 
 # Thread markers an engine may add on its own; numbering is ours to apply. A fraction counts as a marker only
 # where numbering sits (first or last, bare) and when it could be one: "24/7 support" or "rated 9/4" are content.
@@ -195,16 +198,17 @@ def repair_tweets(bodies: Iterable[str], *, source_text: str, limit: int) -> lis
 
     Removes thread markers the engine added ("1/7", "(2/5)", "3/", 🧵; a leading "3." only when every body carries
     its own position that way, since a how-to's steps are numbered on purpose), links whose URL the source does
-    not contain, characters X refuses and stray whitespace (line breaks stay); drops empty bodies and re-splits
-    over-long ones.
+    not contain, any other `scheme://...` string the source does not contain, characters X refuses and stray
+    whitespace (line breaks stay); drops empty bodies and re-splits over-long ones.
     """
     cleaned = [_strip_markers(normalize(body)) for body in bodies]
     if _numbered_by_position(cleaned):
         cleaned = [_LEADING_ORDINAL.sub("", body, count=1) for body in cleaned]
     known = _source_links(source_text)
+    written = _source_scheme_strings(source_text)
     repaired = []
     for body in cleaned:
-        body = normalize(_drop_unknown_links(body, known))
+        body = normalize(_drop_unknown_links(body, known, written))
         if not body:
             continue
         repaired.extend([body] if weigh(body) <= limit else fit_text(body, limit=limit))
@@ -238,10 +242,25 @@ def _source_links(source_text: str) -> frozenset[str]:
     return frozenset(_url_key(source_text[start:end]) for start, end in xtext.find_urls(source_text))
 
 
-def _drop_unknown_links(body: str, known: frozenset[str]) -> str:
+@functools.lru_cache(maxsize=64)
+def _source_scheme_strings(source_text: str) -> frozenset[str]:
+    return frozenset(_scheme_string(match).lower() for match in _SCHEME_STRING.finditer(source_text))
+
+
+def _scheme_string(match: re.Match[str]) -> str:
+    return match.group().rstrip(_TRAILING_PUNCTUATION)
+
+
+def _drop_unknown_links(body: str, known: frozenset[str], written: frozenset[str]) -> str:
     for start, end in reversed(xtext.find_urls(body)):
         if _url_key(body[start:end]) not in known:
             body = body[:start] + body[end:]
+    # X links only some of what a model may invent; a reader would copy the rest by hand.
+    for match in reversed(list(_SCHEME_STRING.finditer(body))):
+        found = _scheme_string(match)
+        web = found.lower().startswith(("http://", "https://"))
+        if found.lower() not in written and not (web and _url_key(found) in known):
+            body = body[: match.start()] + body[match.start() + len(found) :]
     body = re.sub(r"\(\s*\)|\[\s*\]|<\s*>", "", body)
     return re.sub(r"[^\S\n]+([.,;:!?)])", r"\1", body)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from generator import splitter
-from generator.domain import MAX_TWEETS, Article, StyleSpec, ThreadOptions
+from generator.domain import MAX_TWEETS, Article, StyleSpec, ThreadOptions, ThreadTitle
 from generator.errors import ProviderRejected
 from generator.llm.brief import build_messages, build_regenerate_messages
 from generator.llm.client import FAILURES, Failure, stream_completion, translate
@@ -56,7 +56,8 @@ class _Limits:
 class OpenAIEngine:
     """Writes threads through Chat Completions (`stream=True`), honouring the `---` output protocol.
 
-    Streaming contract of `generate`: bodies are yielded one by one, already repaired. If the provider fails after
+    Streaming contract of `generate`: bodies are yielded one by one, already repaired, the reply's `ThreadTitle`
+    (from its `Title:` line, if it wrote one) just before the first. If the provider fails after
     some bodies were yielded (the connection breaks, the deadline passes), the generator raises
     `ProviderUnavailable` or `ProviderTimeout` after them: the caller must then discard what it received and not
     save a half thread. A reply with no usable tweet raises `ProviderRejected(code="bad_output")`.
@@ -70,7 +71,7 @@ class OpenAIEngine:
     def __init__(self, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self._sleep = sleep
 
-    def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str]:
+    def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str | ThreadTitle]:
         messages = build_messages(article=article, options=options, style=style)
         cap = options.max_tweets or MAX_TWEETS
         yield from self._tweets(messages, article=article, options=options, cap=cap)
@@ -88,21 +89,29 @@ class OpenAIEngine:
         messages = build_regenerate_messages(
             article=article, bodies=bodies, position=position, options=options, style=style, instruction=instruction
         )
-        return list(self._tweets(messages, article=article, options=options, cap=MAX_TWEETS))
+        tweets = self._tweets(messages, article=article, options=options, cap=MAX_TWEETS)
+        return [body for body in tweets if isinstance(body, str)]  # a rewritten tweet does not rename the thread
 
     def _tweets(
         self, messages: list[dict[str, str]], *, article: Article, options: ThreadOptions, cap: int
-    ) -> Iterator[str]:
-        """Yield repaired bodies, retrying the whole request while nothing has been yielded yet."""
+    ) -> Iterator[str | ThreadTitle]:
+        """Yield repaired bodies, retrying the whole request while nothing has been yielded yet. The reply's title,
+        if it has one, comes just before its first body: a retried reply's title replaces a failed one's."""
         limits = _Limits.from_settings()
         deadline = Deadline(limits.total)
         source_text = "\n".join((article.text, article.title, article.url, article.canonical_url, *article.links))
         limit = splitter.body_limit(options)
         yielded = 0
         for attempt in range(limits.max_retries + 1):
+            title = None
             try:
                 for raw in self._attempt(messages, limits=limits, deadline=deadline):
+                    if isinstance(raw, ThreadTitle):
+                        title = raw
+                        continue
                     for body in splitter.repair_tweets([raw], source_text=source_text, limit=limit):
+                        if title is not None and not yielded:
+                            yield title
                         yield body
                         yielded += 1
                         if yielded >= cap:
@@ -119,8 +128,10 @@ class OpenAIEngine:
                 return
             raise ProviderRejected(MSG_BAD_OUTPUT, code="bad_output")
 
-    def _attempt(self, messages: list[dict[str, str]], *, limits: _Limits, deadline: Deadline) -> Iterator[str]:
-        """One streamed request: yields raw tweets as the separators arrive, raises on any failure."""
+    def _attempt(
+        self, messages: list[dict[str, str]], *, limits: _Limits, deadline: Deadline
+    ) -> Iterator[str | ThreadTitle]:
+        """One streamed request: yields raw tweets (and the title) as they arrive, raises on any failure."""
         tweets = TweetStream()
         finish_reason = None
         for text, finished in stream_completion(

@@ -1,7 +1,8 @@
 """The output protocol (DESIGN §3.4; other tools rely on it): reading a streamed reply back as tweets.
 
 The reply is plain text, the tweets in order, separated by lines that hold only `---`. A tweet is complete when
-the next separator line, or the end of the stream, arrives, so it can be shown at once. A preamble line ("Here is
+the next separator line, or the end of the stream, arrives, so it can be shown at once. One `Title: ...` line
+before the first tweet names the thread: it is read as a `ThreadTitle`, never as a tweet. A preamble line ("Here is
 your thread:"), "Tweet 1:" labels, Markdown bold and stray numbering are tolerated and stripped here; repairing the
 tweets themselves (links, length) is `splitter.repair_tweets`'s job, as for the local engine's output.
 """
@@ -9,6 +10,10 @@ tweets themselves (links, length) is `splitter.repair_tweets`'s job, as for the 
 from __future__ import annotations
 
 import re
+
+from generator.domain import ThreadTitle
+
+TITLE_MAX_LENGTH = 70
 
 _SEPARATOR = re.compile(r"^\s*-{3,}\s*$")
 _FENCE = re.compile(r"^\s*```\w*\s*$")
@@ -21,6 +26,7 @@ _LEAD_IN = re.compile(
     r"^\W*(?:sure|okay|ok|certainly|absolutely|of course|here(?:'s|\u2019s| is| are)|below is)\b", re.I
 )
 _THREAD_WORD = re.compile(r"\b(?:thread|tweets?)\b", re.I)
+_TITLE_LINE = re.compile(r"^\W*title\s*(?:\*\*|__)?\s*:\s*(.*)$", re.I)
 _BARE_TITLE = re.compile(r"^\W*(?:(?:your|the|an?|my)\s+)?(?:x\s+|twitter\s+)?thread\W*$", re.I)
 
 
@@ -28,10 +34,12 @@ class TweetStream:
     """Cuts streamed completion text into tweets as soon as each one is complete.
 
     `feed` takes text in whatever pieces the server sends (a separator may arrive split across pieces, lines may
-    end in "\\r\\n") and returns the tweets completed by it; `close` returns the last one. Returned tweets are
-    cleaned of what the protocol forbids but models still write: a preamble line before the first tweet, "Tweet 3:"
-    labels, Markdown bold, and a leading "3." that matches the tweet's position (only while every tweet so far was
-    numbered that way, so a list tweet's own "1." survives further on). Fractions and 🧵 are left to the splitter.
+    end in "\\r\\n") and returns the tweets completed by it; `close` returns the last one. A title line before the
+    first tweet comes back as a `ThreadTitle` just before that tweet, however the line was split across pieces.
+    Returned tweets are cleaned of what the protocol forbids but models still write: a preamble line before the
+    first tweet, "Tweet 3:" labels, Markdown bold, and a leading "3." that matches the tweet's position (only while
+    every tweet so far was numbered that way, so a list tweet's own "1." survives further on). Fractions and 🧵 are
+    left to the splitter.
     """
 
     def __init__(self) -> None:
@@ -39,32 +47,39 @@ class TweetStream:
         self._lines: list[str] = []
         self._count = 0
         self._numbered = True
+        self._title_seen = False
 
-    def feed(self, text: str) -> list[str]:
+    def feed(self, text: str) -> list[str | ThreadTitle]:
         *lines, self._partial = (self._partial + text).split("\n")
-        return [tweet for line in lines if (tweet := self._line(line)) is not None]
+        return [item for line in lines for item in self._line(line)]
 
-    def close(self, *, truncated: bool = False) -> list[str]:
+    def close(self, *, truncated: bool = False) -> list[str | ThreadTitle]:
         """The last tweet, unless the reply was cut off by the provider's length limit (then it is incomplete)."""
         partial, self._partial = self._partial, ""
-        tweet = self._line(partial)
-        if tweet is not None:
-            return [tweet]
-        last = self._complete()
-        return [last] if last is not None and not truncated else []
+        items = self._line(partial)
+        if items:
+            return items
+        return [] if truncated else self._complete()
 
-    def _line(self, line: str) -> str | None:
+    def _line(self, line: str) -> list[str | ThreadTitle]:
         line = line.rstrip("\r")
         if _SEPARATOR.match(line):
             return self._complete()
         if not _FENCE.match(line):
             self._lines.append(line)
-        return None
+        return []
 
-    def _complete(self) -> str | None:
+    def _complete(self) -> list[str | ThreadTitle]:
         text, self._lines = "\n".join(self._lines).strip(), []
+        title = None
         if self._count == 0:
-            text = _strip_preamble(text)
+            title, text = _split_title(_strip_preamble(text))
+            if title is not None:
+                title, self._title_seen = (None if self._title_seen else title), True
+        tweet = self._tweet(text)
+        return [item for item in (title, tweet) if item is not None]
+
+    def _tweet(self, text: str) -> str | None:
         if not text:
             return None
         self._count += 1
@@ -72,6 +87,25 @@ class TweetStream:
         ordinal = _ORDINAL.match(text)
         self._numbered = self._numbered and ordinal is not None and int(ordinal.group(1)) == self._count
         return text[ordinal.end() :] if self._numbered and ordinal else text
+
+
+def _split_title(text: str) -> tuple[ThreadTitle | None, str]:
+    """A leading `Title: ...` line as the thread's title (cut to TITLE_MAX_LENGTH at a word), and the rest."""
+    first, _, rest = text.partition("\n")
+    match = _TITLE_LINE.match(first.strip())
+    if match is None:
+        return None, text
+    title = shorten_title(match.group(1).strip().strip("*_#\"'\u201c\u201d").strip())
+    return (ThreadTitle(title) if title else None), _strip_preamble(rest.strip())
+
+
+def shorten_title(title: str) -> str:
+    """`title` on one line, at most TITLE_MAX_LENGTH characters, cut at a word boundary when too long."""
+    title = " ".join(title.split())
+    if len(title) <= TITLE_MAX_LENGTH:
+        return title
+    cut = title[: TITLE_MAX_LENGTH + 1].rsplit(" ", 1)[0] if " " in title[: TITLE_MAX_LENGTH + 1] else ""
+    return (cut or title[:TITLE_MAX_LENGTH]).rstrip(" ,;:-\u2013\u2014")
 
 
 def _strip_preamble(text: str) -> str:

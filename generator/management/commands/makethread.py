@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError
 
 from generator import xtext
-from generator.domain import MAX_TWEETS, Article, Numbering, StyleSpec, ThreadOptions, Tone
+from generator.domain import MAX_TWEETS, Article, Numbering, StyleSpec, ThreadOptions, ThreadTitle, Tone
 from generator.engines import ENGINE_NAMES, get_engine, style_spec
 from generator.errors import GenerationError
 from generator.local_engine import guess_title
@@ -70,12 +70,12 @@ class Command(BaseCommand):
         try:
             engine = get_engine(options["engine"])
             generated = engine.generate(article=article, options=thread_options, style=style)
-            bodies = self._collect(generated, engine.name, quiet=options["verbosity"] == 0)
+            bodies, title = self._collect(generated, engine.name, quiet=options["verbosity"] == 0)
         except GenerationError as error:
             raise CommandError(error.message) from error
         tweets = number_tweets(bodies[: thread_options.max_tweets or MAX_TWEETS], thread_options.numbering)
         if options["json"]:
-            self._print_json(article, style, engine.name, tweets)
+            self._print_json(article, title or article.title, style, engine.name, tweets)
         else:
             self._print_text(tweets)
 
@@ -107,25 +107,31 @@ class Command(BaseCommand):
             slugs = ", ".join(style.slug for style in styles_active())
             raise CommandError(f"Unknown style {slug!r}. Choose one of: {slugs}.") from error
 
-    def _collect(self, bodies: Iterator[str], engine_name: str, *, quiet: bool) -> list[str]:
-        """Gather the bodies; a streaming engine's progress goes to stderr, one line per tweet as it arrives."""
-        collected = []
-        for body in bodies:
+    def _collect(
+        self, generated: Iterator[str | ThreadTitle], engine_name: str, *, quiet: bool
+    ) -> tuple[list[str], str]:
+        """Gather the bodies and the title the engine proposed (empty if none); a streaming engine's progress goes
+        to stderr, one line per tweet as it arrives."""
+        collected, title = [], ""
+        for body in generated:
+            if isinstance(body, ThreadTitle):
+                title = body.text
+                continue
             collected.append(body)
             if engine_name != "local" and not quiet:
                 first_line = body.split("\n", 1)[0]
                 preview = first_line if len(first_line) <= 70 else f"{first_line[:69]}…"
                 self.stderr.write(f"tweet {len(collected)} arrived: {preview}")
-        return collected
+        return collected, title
 
     def _print_text(self, tweets: list[str]) -> None:
         for tweet in tweets:
             self.stdout.write(tweet)
             self.stdout.write(f"[{xtext.weighted_length(tweet)}/{xtext.MAX_WEIGHTED_LENGTH}]", ending="\n\n")
 
-    def _print_json(self, article: Article, style: StyleSpec, engine_name: str, tweets: list[str]) -> None:
+    def _print_json(self, article: Article, title: str, style: StyleSpec, engine_name: str, tweets: list[str]) -> None:
         payload = {
-            "title": article.title,
+            "title": title,
             "source_url": article.canonical_url or article.url,
             "style": style.slug,
             "engine": engine_name,
