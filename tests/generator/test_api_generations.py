@@ -209,9 +209,10 @@ def test_a_burst_is_throttled_with_retry_after(alice_api):
     assert Generation.objects.count() == 2
 
 
-def test_a_generation_costs_eight_statements_once_the_styles_are_cached(api, alice):
-    """The token, the verified address, the user's row lock, the quota count and the reservation; then the thread,
-    its ledger row and the history version. The style comes from the cache the first generation filled."""
+def test_a_generation_costs_ten_statements_once_the_styles_are_cached(api, alice):
+    """The token, the verified address, the user's row lock, the quota count, the storage count and the reservation;
+    then the history version (which locks the owner for the storage cap), the thread, the storage count with it and
+    its ledger row. The style comes from the cache the first generation filled."""
     raw = api_token_create(user=alice, name="cli").raw
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert api.post(URL, {"text": ARTICLE, "style": "howto"}, format="json").status_code == 201
@@ -220,4 +221,6 @@ def test_a_generation_costs_eight_statements_once_the_styles_are_cached(api, ali
         assert api.post(URL, {"text": ARTICLE, "style": "howto"}, format="json").status_code == 201
 
     statements = [query["sql"].split()[0] for query in captured if "SAVEPOINT" not in query["sql"]]
-    assert statements == ["SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "INSERT", "UPDATE", "UPDATE"]
+    assert statements == [
+        "SELECT", "SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "INSERT", "SELECT", "UPDATE"
+    ]  # fmt: skip
