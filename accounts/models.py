@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+SESSION_HASH_SALT = "accounts.User.get_session_auth_hash"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -48,6 +53,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     history_version = models.PositiveBigIntegerField(
         default=0, editable=False, help_text="Goes up with every change to the user's threads; names cached lists."
     )
+    sessions_ended_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the user last signed out everywhere."
+    )
 
     objects = UserManager()
 
@@ -67,6 +75,27 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def is_premium(self, now: datetime | None = None) -> bool:
         return self.premium_until is not None and self.premium_until > (now or timezone.now())
+
+    # Django signs every session with this hash and drops a session whose hash no longer matches, on its next
+    # request: that is how a password change signs out other devices. Signing out everywhere moves the hash the
+    # same way, so every session and device is covered, with no list of sessions to keep. Until a user first does
+    # it, the hash is Django's own, so sessions from before this existed stay signed in.
+    def get_session_auth_hash(self) -> str:
+        if self.sessions_ended_at is None:
+            return super().get_session_auth_hash()
+        return self._sessions_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        if self.sessions_ended_at is None:
+            yield from super().get_session_auth_fallback_hash()
+            return
+        for secret in settings.SECRET_KEY_FALLBACKS:  # sessions signed before a SECRET_KEY rotation
+            yield self._sessions_hash(secret=secret)
+
+    def _sessions_hash(self, *, secret: str | bytes | None) -> str:
+        assert self.sessions_ended_at is not None
+        value = f"{self.password}|{self.sessions_ended_at.timestamp()}"
+        return salted_hmac(SESSION_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class ApiToken(models.Model):

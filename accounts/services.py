@@ -1,4 +1,5 @@
-"""Writes for accounts: API tokens, the admin's quota resets, and counting password attempts."""
+"""Writes for accounts: API tokens, signing out everywhere, the admin's quota resets, and counting password
+attempts."""
 
 from __future__ import annotations
 
@@ -43,6 +44,16 @@ def api_token_revoke(*, token: ApiToken, now: datetime | None = None) -> None:
     if token.revoked_at is None:
         token.revoked_at = now or timezone.now()
         token.save(update_fields=["revoked_at"])
+
+
+def user_sign_out_everywhere(*, user: User, now: datetime | None = None) -> int:
+    """End every session of the user on every device, the one asking included, and revoke every API token they
+    have. Returns how many tokens were revoked."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        user.sessions_ended_at = now  # moves the hash every session is signed with (see User)
+        user.save(update_fields=["sessions_ended_at"])
+        return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=now)
 
 
 def api_token_authenticate(*, raw: str, now: datetime | None = None) -> User | None:

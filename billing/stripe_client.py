@@ -10,6 +10,7 @@ charge, read whole), so their fields hold plain ids.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from typing import Any
 import stripe
 from django.conf import settings
 
+from threadr.lib import input_guard
 from threadr.lib.errors import ThreadrError
 
 CONNECT_TIMEOUT = 5.0
@@ -318,14 +320,45 @@ def events_since(created_after: datetime) -> Iterator[dict[str, Any]]:
 
 
 def webhook_event(payload: bytes, signature_header: str | None) -> dict[str, Any]:
-    """Verify a delivery on its raw bytes (so a re-serialised body fails) and return the event as JSON."""
+    """Verify a delivery on its raw bytes (so a re-serialised body fails) and return the event as JSON.
+
+    The SDK refuses a stamp older than the tolerance; a stamp further ahead is refused here, so a signed body
+    (say, from a leaked secret) cannot be prepared now to replay for long after."""
     try:
         stripe.WebhookSignature.verify_header(
             payload, signature_header, settings.STRIPE_WEBHOOK_SECRET, WEBHOOK_TOLERANCE_SECONDS
         )
         event = json.loads(payload)
-    except (stripe.SignatureVerificationError, ValueError) as error:
+        input_guard.json_check(event)
+    except (stripe.SignatureVerificationError, ValueError, RecursionError, input_guard.Refusal) as error:
         raise InvalidSignature(str(error)) from error
-    if not isinstance(event, dict) or not isinstance(event.get("id"), str) or "type" not in event:
+    if _signed_at(signature_header or "") > time.time() + WEBHOOK_TOLERANCE_SECONDS:
+        raise InvalidSignature("The delivery is stamped more than five minutes in the future.")
+    if not _is_event(event):
         raise InvalidSignature("The signed body is not a Stripe event.")
     return event
+
+
+def _signed_at(signature_header: str) -> int:
+    """The `t=` of a header the SDK has already verified (so it is there and a number)."""
+    for item in signature_header.split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t":
+            return int(value)
+    raise InvalidSignature("The signature has no timestamp.")
+
+
+def _is_event(event: Any) -> bool:
+    """The shape every Stripe event has, with the limits our table keeps (ids up to 255, types up to 100)."""
+    if not isinstance(event, dict):
+        return False
+    data = event.get("data")
+    return (
+        isinstance(event.get("id"), str)
+        and 0 < len(event["id"]) <= 255
+        and isinstance(event.get("type"), str)
+        and 0 < len(event["type"]) <= 100
+        and isinstance(data, dict)
+        and isinstance(data.get("object"), dict)
+        and isinstance(data["object"].get("id", ""), str)
+    )

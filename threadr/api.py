@@ -11,7 +11,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from threadr.lib.errors import ThreadrError
+from threadr.lib.errors import ThreadrError, error_body
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ DRF_CODES = {
 
 
 def error_response(code: str, message: str, http_status: int, **extra: Any) -> Response:
-    return Response({"error": {"code": code, "message": message, **extra}}, status=http_status)
+    return Response(error_body(code, message, **extra), status=http_status)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so its refusals (413, a NUL byte, deep JSON) carry every header and page the others add.
+    "threadr.lib.input_guard.InputGuardMiddleware",
 ]
 
 ROOT_URLCONF = "threadr.urls"

@@ -129,7 +129,10 @@ def _read(event: WebhookEvent) -> Apply:
     handler = HANDLERS.get(event.type)
     if handler is None:
         return lambda: "ignored: unhandled type"
-    return handler(str(event.payload["data"]["object"]["id"]))
+    object_id = event.payload["data"]["object"].get("id")
+    if not object_id:
+        return lambda: "ignored: names no object"  # a signed oddity: retrying cannot make it whole
+    return handler(str(object_id))
 
 
 def webhook_event_store(*, payload: dict[str, Any]) -> WebhookEvent:

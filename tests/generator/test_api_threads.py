@@ -235,13 +235,13 @@ def test_regenerating_a_tweet_rewrites_it_and_counts_against_the_thread(alice_ap
     assert alice_api.get("/api/v1/usage").json()["daily_used"] == 1
 
 
-def test_a_search_with_a_nul_character_is_answered_not_crashed(alice_api, alice):
+def test_a_search_with_a_nul_character_is_refused_naming_the_field_not_crashed(alice_api, alice):
     make_thread(alice, title="Sourdough basics")
 
     response = alice_api.get("/api/v1/threads?q=sour%00dough")
 
-    assert response.status_code == 200
-    assert [item["title"] for item in response.json()["results"]] == ["Sourdough basics"]
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"q": ["Null characters are not allowed."]}
 
 
 def test_rewriting_a_tweet_in_a_thread_with_an_overlong_edit_still_works(alice_api, alice):

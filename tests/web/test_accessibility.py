@@ -17,7 +17,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Axe()
 PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
 SIGNED_IN_PAGES = ["/app/threads/", "/accounts/settings/", "/accounts/settings/delete/", "/accounts/email/"]
-SIGNED_IN_PAGES += ["/accounts/password/change/", "/app/threads/?q=nothing-matches"]
+SIGNED_IN_PAGES += [
+    "/accounts/password/change/",
+    "/app/threads/?q=nothing-matches",
+    "/accounts/settings/sign-out-everywhere/",
+]
 
 
 def axe_context(browser, live_server, scheme: str) -> BrowserContext:

@@ -6,6 +6,7 @@ urlpatterns = [
     path("settings/", views.account_settings, name="account_settings"),
     path("settings/tokens/", views.token_create, name="account_token_create"),
     path("settings/tokens/<int:pk>/revoke/", views.token_revoke, name="account_token_revoke"),
+    path("settings/sign-out-everywhere/", views.sign_out_everywhere, name="account_sign_out_everywhere"),
     path("settings/export/", views.data_export, name="account_export"),
     path("settings/delete/", views.account_delete, name="account_delete"),
 ]

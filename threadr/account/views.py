@@ -1,4 +1,5 @@
-"""The account settings page (plan and usage, API tokens), the data export and deleting the account."""
+"""The account settings page (plan and usage, API tokens), signing out everywhere, the data export and deleting
+the account."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import ApiToken
-from accounts.services import TooManyPasswordAttempts, api_token_create, api_token_revoke, password_verify
+from accounts.services import (
+    TooManyPasswordAttempts,
+    api_token_create,
+    api_token_revoke,
+    password_verify,
+    user_sign_out_everywhere,
+)
 from billing.models import Plan
 from billing.selectors import customer_for_user, plans_on_sale, user_current_plan
 from generator.selectors import storage_for, usage_for
@@ -101,3 +109,17 @@ def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
             request, "account/delete.html", {"error": "That password is not right. Nothing was deleted."}, status=400
         )
     return render(request, "account/delete.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Asks first; then ends every session of the user (this one too) and revokes their API tokens."""
+    if request.method == "POST":
+        revoked = user_sign_out_everywhere(user=request.user)
+        logout(request)
+        tokens = f" and {revoked} API token{pluralize(revoked)} revoked" if revoked else ""
+        messages.success(request, f"You were signed out on every device{tokens}. Sign in again to carry on.")
+        return redirect("account_login")
+    token_count = ApiToken.objects.filter(user=request.user, revoked_at=None).count()
+    return render(request, "account/sign_out_everywhere.html", {"token_count": token_count})

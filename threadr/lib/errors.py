@@ -21,3 +21,8 @@ class ThreadrError(Exception):
     def details(self) -> dict[str, Any]:
         """Extra members of the API's error object beside `code` and `message` (a quota error adds its usage)."""
         return {}
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The API's error object, for the exception handler and for refusals made before a view runs."""
+    return {"error": {"code": code, "message": message, **extra}}
