@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from generator.models import Thread
+from generator.models import Generation, Thread
 from tests.conftest import PASSWORD
 from tests.fakes import openai_server, pages
 from tests.fakes.openai_server import FakeReply
@@ -146,28 +146,87 @@ def test_it_makes_a_thread_from_a_link_with_the_keyboard_alone(browser, live_ser
     assert problems == []
 
 
-def test_a_link_that_is_not_an_article_is_explained_and_nothing_typed_is_lost(browser, live_server, alice, web):
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/missing", "We couldn't find that page (404). Check the link."),
+        ("private", "That link points to a private or local network address, which Threadr can't open."),
+    ],
+)
+def test_a_dead_link_marks_the_link_field_with_the_reason_and_nothing_typed_is_lost(
+    browser, live_server, alice, web, settings, path, reason
+):
+    if path == "private":
+        settings.FETCH_ALLOWED_PRIVATE_NETWORKS = []
+        bad_link = f"http://127.0.0.1:{web.port}/posts/ci-build-times"
+    else:
+        bad_link = f"http://blog.example:{web.port}{path}"
     problems = PageProblems()
     page = new_page(browser, live_server, problems)
     login(page, live_server, alice)
     page.goto("/app/")
     paste_text(page, "A draft I started pasting earlier.")
     page.get_by_role("tab", name="Link").click()
-    bad_link = f"http://blog.example:{web.port}/missing"
-    page.get_by_label("Article link").fill(bad_link)
+    link_field = page.get_by_label("Article link")
+    link_field.fill(bad_link)
 
     page.get_by_role("button", name="Generate thread").click()
 
-    error = page.locator("#generate-error")
-    expect(error).to_be_visible()
-    expect(error).to_contain_text("couldn't find that page")
-    expect(page.get_by_label("Article link")).to_have_value(bad_link)
-    error.get_by_role("button", name="Paste the text instead").click()
+    problem = page.locator("[data-error-for=source-url]")
+    expect(problem).to_be_visible()
+    expect(problem).to_contain_text(reason)
+    expect(link_field).to_have_attribute("aria-invalid", "true")
+    expect(link_field).to_have_accessible_description(re.compile("^" + re.escape(reason)))
+    expect(link_field).to_be_focused()
+    expect(link_field).to_have_value(bad_link)
+    expect(page.locator("#generate-error")).to_be_hidden()
+    problem.get_by_role("button", name="Paste the text instead").click()
     expect(page.get_by_role("tab", name="Text")).to_have_attribute("aria-selected", "true")
     expect(page.get_by_label("Article text")).to_be_focused()
     expect(page.get_by_label("Article text")).to_have_value("A draft I started pasting earlier.")
     expect(page.locator("#usage-meter")).to_contain_text("5 of 5 left today")
     assert not Thread.objects.filter(owner=alice).exists()
+    assert problems == []
+
+
+def test_a_new_link_typed_in_clears_the_link_fields_error(browser, live_server, alice, web):
+    problems = PageProblems()
+    page = new_page(browser, live_server, problems)
+    login(page, live_server, alice)
+    page.goto("/app/")
+    link_field = page.get_by_label("Article link")
+    link_field.fill(f"http://blog.example:{web.port}/missing")
+    page.get_by_role("button", name="Generate thread").click()
+    expect(link_field).to_have_attribute("aria-invalid", "true")
+
+    link_field.fill(f"http://blog.example:{web.port}/posts/ci-build-times")
+
+    expect(page.locator("[data-error-for=source-url]")).to_be_hidden()
+    expect(link_field).not_to_have_attribute("aria-invalid", "true")
+    expect(link_field).to_have_accessible_description("We fetch the page and keep only the article.")
+    assert problems == []
+
+
+def test_pasted_text_under_the_minimum_is_flagged_on_the_text_field_without_a_request(browser, live_server, alice):
+    problems = PageProblems()
+    page = new_page(browser, live_server, problems)
+    login(page, live_server, alice)
+    page.goto("/app/")
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+    paste_text(page, "  Remote teams write things down.  ")
+
+    page.get_by_role("button", name="Generate thread").click()
+
+    text_field = page.get_by_label("Article text")
+    reason = "The text is 31 characters; paste at least 200 so there is enough to make a thread."
+    expect(page.locator("[data-error-for=source-text]")).to_have_text(reason)
+    expect(text_field).to_have_attribute("aria-invalid", "true")
+    expect(text_field).to_have_accessible_description(re.compile("^" + re.escape(reason)))
+    expect(text_field).to_be_focused()
+    expect(page.locator("#usage-meter")).to_contain_text("5 of 5 left today")
+    assert not [url for url in sent if "/api/v1/generations" in url]
+    assert not Generation.objects.filter(user=alice).exists()
     assert problems == []
 
 
