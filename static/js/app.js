@@ -103,7 +103,9 @@ function setBusy(busy) {
 /** The problem with what is typed that the server would refuse anyway, or "" — so no request is spent on it. */
 function problemWith(body) {
   if (body.url === "") return "Paste the article's link first.";
-  if (body.url !== undefined) return "";
+  if (body.url !== undefined) {
+    return /^https?:\/\//i.test(body.url) ? "" : "Only http:// and https:// links can be imported.";
+  }
   const length = characters(body.text);
   if (length === 0) return "Paste the article's text first.";
   const count = `The text is ${number.format(length)} characters`;
@@ -115,7 +117,8 @@ function problemWith(body) {
 
 function validate(body) {
   const problem = problemWith(body);
-  if (problem) fieldError(body.url === undefined ? textArea : urlInput, problem);
+  if (problem && body.url === undefined) fieldError(textArea, problem);
+  else if (problem) fieldError(urlInput, problem, [pasteInsteadButton()]);
   return !problem;
 }
 

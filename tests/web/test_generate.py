@@ -147,20 +147,21 @@ def test_it_makes_a_thread_from_a_link_with_the_keyboard_alone(browser, live_ser
 
 
 @pytest.mark.parametrize(
-    ("path", "reason"),
+    ("bad_link", "reason"),
     [
-        ("/missing", "We couldn't find that page (404). Check the link."),
-        ("private", "That link points to a private or local network address, which Threadr can't open."),
+        ("http://blog.example:{port}/missing", "We couldn't find that page (404). Check the link."),
+        (
+            "http://192.168.1.10/posts/ci-build-times",
+            "That link points to a private or local network address, which Threadr can't open.",
+        ),
+        ("ftp://blog.example/posts/ci-build-times", "Only http:// and https:// links can be imported."),
     ],
+    ids=["not-found", "private-address", "not-http"],
 )
-def test_a_dead_link_marks_the_link_field_with_the_reason_and_nothing_typed_is_lost(
-    browser, live_server, alice, web, settings, path, reason
+def test_a_bad_link_marks_the_link_field_with_the_reason_and_nothing_typed_is_lost(
+    browser, live_server, alice, web, bad_link, reason
 ):
-    if path == "private":
-        settings.FETCH_ALLOWED_PRIVATE_NETWORKS = []
-        bad_link = f"http://127.0.0.1:{web.port}/posts/ci-build-times"
-    else:
-        bad_link = f"http://blog.example:{web.port}{path}"
+    bad_link = bad_link.format(port=web.port)
     problems = PageProblems()
     page = new_page(browser, live_server, problems)
     login(page, live_server, alice)
