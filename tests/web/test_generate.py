@@ -208,9 +208,13 @@ def test_a_new_link_typed_in_clears_the_link_fields_error(browser, live_server, 
     assert problems == []
 
 
-def test_pasted_text_under_the_minimum_is_flagged_on_the_text_field_without_a_request(browser, live_server, alice):
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_pasted_text_under_the_minimum_is_flagged_on_the_text_field_without_a_request(
+    browser, live_server, alice, viewport
+):
     problems = PageProblems()
-    page = new_page(browser, live_server, problems)
+    width, height = VIEWPORTS[viewport]
+    page = new_page(browser, live_server, problems, width=width, height=height)
     login(page, live_server, alice)
     page.goto("/app/")
     sent: list[str] = []
@@ -226,9 +230,31 @@ def test_pasted_text_under_the_minimum_is_flagged_on_the_text_field_without_a_re
     expect(text_field).to_have_accessible_description(re.compile("^" + re.escape(reason)))
     expect(text_field).to_be_focused()
     expect(page.locator("#usage-meter")).to_contain_text("5 of 5 left today")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert not [url for url in sent if "/api/v1/generations" in url]
     assert not Generation.objects.filter(user=alice).exists()
     assert problems == []
+
+
+def test_axe_finds_no_serious_problem_on_a_field_marked_invalid(browser, live_server, alice):
+    # axe's script is injected into the page, which the CSP forbids: this context alone bypasses it.
+    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    page = context.new_page()
+    login(page, live_server, alice)
+    page.goto("/app/")
+    page.get_by_label("Article link").fill("ftp://blog.example/post")
+    page.get_by_role("button", name="Generate thread").click()
+    expect(page.get_by_label("Article link")).to_have_attribute("aria-invalid", "true")
+
+    results = Axe().run(page)
+
+    context.close()
+    serious = [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert serious == []
 
 
 def test_cancelling_stops_waiting_and_the_thread_still_arrives_in_history(browser, live_server, alice, fake_openai):
