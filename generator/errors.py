@@ -36,6 +36,10 @@ class ImportFailed(GenerationError):
     code = "import_failed"
     status = 422
 
+    def details(self) -> dict[str, Any]:
+        # The link is what to fix: named the way a 400 names its fields, so a form marks the link field.
+        return {"fields": {"url": [self.message]}}
+
 
 class ProviderError(GenerationError):
     """The AI provider failed. No quota is consumed for any of these."""

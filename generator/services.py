@@ -239,7 +239,7 @@ def generation_events(
     except GenerationError as error:
         generation_fail(generation=generation, code=error.code)
         logger.info("generation failed", extra={"error_code": error.code, "generation_id": generation.pk})
-        yield "error", {"code": error.code, "message": error.message, "status": error.status}
+        yield "error", {"code": error.code, "message": error.message, "status": error.status, **error.details()}
         return
     except DatabaseError:
         logger.exception("generation lost its database", extra={"generation_id": generation.pk})

@@ -43,6 +43,7 @@ def _editor_context(user: User) -> dict[str, object]:
         "max_rewrites": settings.MAX_REGENERATIONS_PER_THREAD,
         "max_text_length": MAX_TEXT_LENGTH,
         "max_text_length_label": f"{MAX_TEXT_LENGTH:,}",
+        "min_article_chars": settings.MIN_ARTICLE_CHARS,
         "plans": plans_on_sale(),
         "author_name": user.display_name or user.email.split("@", 1)[0],
         "author_handle": user.email.split("@", 1)[0],

@@ -234,6 +234,9 @@ PREMIUM_MAX_STORED_TEXT_PER_USER = env_int("PREMIUM_MAX_STORED_TEXT_PER_USER", 2
 # below the edit rate.
 THREAD_EDIT_RATE_PER_USER = env_int("THREAD_EDIT_RATE_PER_USER", 120)
 THREAD_DUPLICATE_RATE_PER_USER = env_int("THREAD_DUPLICATE_RATE_PER_USER", 10)
+# Pasted text shorter than this (characters, after trimming) is refused before any quota is spent: too little to
+# make a thread of.
+MIN_ARTICLE_CHARS = env_int("MIN_ARTICLE_CHARS", 200)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "support@threadr.localhost")
 

@@ -66,6 +66,15 @@ class GenerationCreateApi(APIView):
         link_in_reply = serializers.BooleanField(default=False)
         language = serializers.CharField(default="auto", max_length=40)
 
+        def validate_text(self, value: str) -> str:
+            # Refused here, before the quota is reserved or the provider asked: too little text for a thread.
+            if value and len(value) < settings.MIN_ARTICLE_CHARS:
+                raise serializers.ValidationError(
+                    f"The text is {len(value):,} characters; paste at least {settings.MIN_ARTICLE_CHARS:,} so there "
+                    "is enough to make a thread."
+                )
+            return value
+
         def validate_url(self, value: str) -> str:
             if value and not value.lower().startswith(("http://", "https://")):
                 raise serializers.ValidationError("Only http:// and https:// links can be imported.")
@@ -80,7 +89,8 @@ class GenerationCreateApi(APIView):
     @extend_schema(
         request=GenerationInputSerializer,
         responses={201: ThreadOutput},
-        description="Generate a thread. Errors: 400, 402 (quota, with usage), 403 (premium style or unverified "
+        description="Generate a thread from `text` (at least MIN_ARTICLE_CHARS characters, 200 by default) or "
+        "`url`. Errors: 400 (`fields` names each bad field), 402 (quota, with usage), 403 (premium style or unverified "
         "email), 413 (text over 50,000 characters), 422 (URL import failed), 429, 502/503/504 (provider).",
     )
     def post(self, request: AuthenticatedRequest) -> HttpResponseBase:
@@ -134,9 +144,7 @@ class GenerationCreateApi(APIView):
     def respond_json(self, reservation: services.Reservation, events: Iterator[services.Event]) -> Response:
         for event, payload in events:
             if event == "error":
-                return Response(
-                    {"error": {"code": payload["code"], "message": payload["message"]}}, status=payload["status"]
-                )
+                return Response({"error": error_body(payload)}, status=payload["status"])
             if event == "done":
                 # The thread just saved and the usage that counted it: nothing to load again.
                 body = {**ThreadOutput(reservation.generation.thread).data, "usage": reservation.usage.as_dict()}
@@ -150,12 +158,18 @@ def stream_until_saved(events: Iterator[services.Event]) -> Iterator[bytes]:
     try:
         for event, payload in events:
             if event == "error":
-                payload = {"code": payload["code"], "message": payload["message"]}
+                payload = error_body(payload)
             yield sse_event(event, payload)
     except GeneratorExit:
         for _ in events:
             pass
         raise
+
+
+def error_body(payload: dict[str, Any]) -> dict[str, Any]:
+    """An `error` event as the API's error object: its code, message and details such as `fields`; the status is
+    the response's (JSON) or was already sent (a stream)."""
+    return {key: value for key, value in payload.items() if key != "status"}
 
 
 def require_verified_email(user: User) -> None:

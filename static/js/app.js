@@ -2,6 +2,7 @@
 // result to the editor in place.
 
 import { mountEditor } from "./editor.js";
+import { clearFieldError, clearFieldErrorsOnInput, showFieldError } from "./field-errors.js";
 import { api, postForEvents } from "./http.js";
 
 const form = document.getElementById("generator");
@@ -55,14 +56,22 @@ for (const tab of tabs) {
   });
 }
 
+const minLength = Number(textLength.dataset.min);
+const maxLength = Number(textLength.dataset.limit);
+
+/** Characters as the server counts them (code points, so an emoji is one), after trimming. */
+function characters(text) {
+  return [...text.trim()].length;
+}
+
 function showTextLength() {
-  const length = textArea.value.trim().length;
-  const limit = Number(textLength.dataset.limit);
-  textLength.textContent = `${number.format(length)} / ${number.format(limit)} characters`;
-  textLength.classList.toggle("is-over", length > limit);
+  const length = characters(textArea.value);
+  textLength.textContent = `${number.format(length)} / ${number.format(maxLength)} characters`;
+  textLength.classList.toggle("is-over", length > maxLength);
 }
 textArea.addEventListener("input", showTextLength);
 showTextLength();
+clearFieldErrorsOnInput(urlInput, textArea);
 
 // --- the request --------------------------------------------------------------------------------------------
 
@@ -91,22 +100,34 @@ function setBusy(busy) {
   form.setAttribute("aria-busy", String(busy));
 }
 
-function validate(body) {
-  if (body.url === "" || body.text === "") {
-    const empty = body.url === "" ? urlInput : textArea;
-    showError({
-      message: body.url === "" ? "Paste the article's link first." : "Paste the article's text first.",
-      focus: empty,
-    });
-    return false;
+/** The problem with what is typed that the server would refuse anyway, or "" — so no request is spent on it. */
+function problemWith(body) {
+  if (body.url === "") return "Paste the article's link first.";
+  if (body.url !== undefined) {
+    return /^https?:\/\//i.test(body.url) ? "" : "Only http:// and https:// links can be imported.";
   }
-  return true;
+  const length = characters(body.text);
+  if (length === 0) return "Paste the article's text first.";
+  const count = `The text is ${number.format(length)} characters`;
+  const [least, most] = [number.format(minLength), number.format(maxLength)];
+  if (length < minLength) return `${count}; paste at least ${least} so there is enough to make a thread.`;
+  if (length > maxLength) return `${count}; the limit is ${most}. Paste a shorter part of the article.`;
+  return "";
+}
+
+function validate(body) {
+  const problem = problemWith(body);
+  if (problem && body.url === undefined) fieldError(textArea, problem);
+  else if (problem) fieldError(urlInput, problem, [pasteInsteadButton()]);
+  return !problem;
 }
 
 async function generate() {
   if (controller) return;
   const body = requestBody();
   hideError();
+  clearFieldError(urlInput);
+  clearFieldError(textArea);
   if (!validate(body)) return;
   controller = new AbortController();
   setBusy(true);
@@ -130,7 +151,7 @@ async function generate() {
           done(data);
         } else if (name === "error") {
           finished = true;
-          failed(data, stage, body);
+          failed(data);
         }
       },
     });
@@ -211,15 +232,29 @@ function retryButton() {
   return button("Try again", () => generate());
 }
 
-function showError({ message, actions = [], focus }) {
+function showError({ message, actions = [] }) {
   errorBox.querySelector("[data-role=message]").textContent = message;
   errorBox.querySelector("[data-role=actions]").replaceChildren(...actions);
   errorBox.hidden = false;
-  if (focus) focus.focus();
 }
 
 function hideError() {
   errorBox.hidden = true;
+}
+
+/** Show `message` under the source field it is about, open that field's tab, and put the cursor in it. */
+function fieldError(field, message, actions = []) {
+  hideError();
+  selectTab(document.getElementById(field === urlInput ? "tab-url" : "tab-text"));
+  showFieldError(field, message, actions);
+  field.focus();
+}
+
+function pasteInsteadButton() {
+  return button("Paste the text instead", () => {
+    selectTab(document.getElementById("tab-text"));
+    textArea.focus();
+  });
 }
 
 function resetTime(usage) {
@@ -240,24 +275,19 @@ function openUpgrade(error) {
 }
 
 /** Explain an ApiError from the stream, with the way forward that fits it. */
-function failed(error, stage, body) {
+function failed(error) {
   progress.textContent = "";
   stream.hidden = streamList.children.length === 0;
   const { message, status } = error;
+  // A failed link import names `url`, refused input its fields: the source fields show theirs in place.
+  const fields = error.fields || {};
   if (status === 402 || error.code === "quota_exceeded") {
     showError({ message, actions: [button("See plans", () => openUpgrade(error))] });
     openUpgrade(error);
-  } else if (status === 422 || (stage === "fetching" && body.url)) {
-    showError({
-      message,
-      actions: [
-        button("Paste the text instead", () => {
-          hideError();
-          selectTab(document.getElementById("tab-text"));
-          textArea.focus();
-        }),
-      ],
-    });
+  } else if (fields.url) {
+    fieldError(urlInput, [fields.url].flat().join(" "), [pasteInsteadButton()]);
+  } else if (fields.text || error.code === "input_too_large") {
+    fieldError(textArea, fields.text ? [fields.text].flat().join(" ") : message);
   } else if (error.code === "premium_style") {
     showError({ message, actions: [link("/pricing", "See the premium plans")] });
   } else if (error.code === "storage_limit") {

@@ -10,11 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from accounts.services import api_token_create
 from generator.models import Generation, Thread
 from tests.conftest import make_user
+from tests.fakes import openai_server
 from tests.generator.conftest import ARTICLE, parse_sse
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/generations"
+fake_openai = openai_server.fake_openai
 
 
 def test_it_generates_and_saves_a_thread_from_text(alice_api, alice):
@@ -136,6 +138,50 @@ def test_bad_input_is_a_400_naming_the_field_and_costs_nothing(alice_api, payloa
     assert response.json()["error"]["code"] == "invalid_input"
     assert field in response.json()["error"]["fields"]
     assert Generation.objects.count() == 0
+
+
+def test_text_shorter_than_the_minimum_is_a_400_naming_text_before_any_quota_or_provider(alice_api, fake_openai):
+    short = "Remote teams write things down. " * 6  # 191 characters once trimmed
+
+    response = alice_api.post(URL, {"text": f"  {short}  "}, format="json")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_input"
+    assert error["fields"] == {
+        "text": ["The text is 191 characters; paste at least 200 so there is enough to make a thread."]
+    }
+    assert alice_api.get("/api/v1/usage").json()["daily_used"] == 0
+    assert Generation.objects.count() == 0
+    assert fake_openai.completions == []
+
+
+def test_a_stream_refuses_short_text_with_one_error_event_naming_text(alice_api):
+    response = alice_api.post(URL, {"text": "Too short."}, format="json", HTTP_ACCEPT="text/event-stream")
+
+    assert response.status_code == 400
+    [(name, data)] = parse_sse(response.content)
+    assert name == "error"
+    assert data["fields"]["text"] == [
+        "The text is 10 characters; paste at least 200 so there is enough to make a thread."
+    ]
+    assert Generation.objects.count() == 0
+
+
+def test_text_of_exactly_the_minimum_makes_a_thread(alice_api):
+    text = ("Remote teams decide in writing. " * 7)[:200]
+
+    response = alice_api.post(URL, {"text": text}, format="json")
+
+    assert response.status_code == 201, response.content
+
+
+@override_settings(MIN_ARTICLE_CHARS=1000)
+def test_the_minimum_is_a_setting(alice_api):
+    response = alice_api.post(URL, {"text": ARTICLE}, format="json")
+
+    assert response.status_code == 400
+    assert "paste at least 1,000" in response.json()["error"]["fields"]["text"][0]
 
 
 def test_text_over_fifty_thousand_characters_is_a_413(alice_api):

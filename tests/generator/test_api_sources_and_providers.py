@@ -89,6 +89,15 @@ def test_an_import_error_mid_stream_is_an_error_event(alice_api, web):
     assert events[-1][0] == "error"
     assert events[-1][1]["code"] == "not_found"
     assert "status" not in events[-1][1]
+    assert events[-1][1]["fields"] == {"url": [events[-1][1]["message"]]}
+
+
+def test_an_import_failure_names_the_link_as_the_field_to_fix(alice_api, web):
+    response = alice_api.post(URL, {"url": link(web, "/missing")}, format="json")
+
+    error = response.json()["error"]
+    assert response.status_code == 422
+    assert error["fields"] == {"url": ["We couldn't find that page (404). Check the link."]}
 
 
 def test_the_ai_engine_writes_the_thread_when_configured(alice_api, alice, fake_openai):

@@ -83,7 +83,7 @@ def test_it_counts_a_quota_rejection(client, token, alice):
     client.force_login(alice)
     before = REGISTRY.get_sample_value("threadr_quota_rejections_total") or 0
 
-    response = client.post("/api/v1/generations", {"text": "An article."}, content_type="application/json")
+    response = client.post("/api/v1/generations", {"text": "An article. " * 30}, content_type="application/json")
 
     assert response.status_code == 402
     assert scrape(client)[("threadr_quota_rejections_total", ())] == before + 1

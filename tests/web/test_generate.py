@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from generator.models import Thread
+from generator.models import Generation, Thread
 from tests.conftest import PASSWORD
 from tests.fakes import openai_server, pages
 from tests.fakes.openai_server import FakeReply
@@ -146,29 +146,115 @@ def test_it_makes_a_thread_from_a_link_with_the_keyboard_alone(browser, live_ser
     assert problems == []
 
 
-def test_a_link_that_is_not_an_article_is_explained_and_nothing_typed_is_lost(browser, live_server, alice, web):
+@pytest.mark.parametrize(
+    ("bad_link", "reason"),
+    [
+        ("http://blog.example:{port}/missing", "We couldn't find that page (404). Check the link."),
+        (
+            "http://192.168.1.10/posts/ci-build-times",
+            "That link points to a private or local network address, which Threadr can't open.",
+        ),
+        ("ftp://blog.example/posts/ci-build-times", "Only http:// and https:// links can be imported."),
+    ],
+    ids=["not-found", "private-address", "not-http"],
+)
+def test_a_bad_link_marks_the_link_field_with_the_reason_and_nothing_typed_is_lost(
+    browser, live_server, alice, web, bad_link, reason
+):
+    bad_link = bad_link.format(port=web.port)
     problems = PageProblems()
     page = new_page(browser, live_server, problems)
     login(page, live_server, alice)
     page.goto("/app/")
     paste_text(page, "A draft I started pasting earlier.")
     page.get_by_role("tab", name="Link").click()
-    bad_link = f"http://blog.example:{web.port}/missing"
-    page.get_by_label("Article link").fill(bad_link)
+    link_field = page.get_by_label("Article link")
+    link_field.fill(bad_link)
 
     page.get_by_role("button", name="Generate thread").click()
 
-    error = page.locator("#generate-error")
-    expect(error).to_be_visible()
-    expect(error).to_contain_text("couldn't find that page")
-    expect(page.get_by_label("Article link")).to_have_value(bad_link)
-    error.get_by_role("button", name="Paste the text instead").click()
+    problem = page.locator("[data-error-for=source-url]")
+    expect(problem).to_be_visible()
+    expect(problem).to_contain_text(reason)
+    expect(link_field).to_have_attribute("aria-invalid", "true")
+    expect(link_field).to_have_accessible_description(re.compile("^" + re.escape(reason)))
+    expect(link_field).to_be_focused()
+    expect(link_field).to_have_value(bad_link)
+    expect(page.locator("#generate-error")).to_be_hidden()
+    problem.get_by_role("button", name="Paste the text instead").click()
     expect(page.get_by_role("tab", name="Text")).to_have_attribute("aria-selected", "true")
     expect(page.get_by_label("Article text")).to_be_focused()
     expect(page.get_by_label("Article text")).to_have_value("A draft I started pasting earlier.")
     expect(page.locator("#usage-meter")).to_contain_text("5 of 5 left today")
     assert not Thread.objects.filter(owner=alice).exists()
     assert problems == []
+
+
+def test_a_new_link_typed_in_clears_the_link_fields_error(browser, live_server, alice, web):
+    problems = PageProblems()
+    page = new_page(browser, live_server, problems)
+    login(page, live_server, alice)
+    page.goto("/app/")
+    link_field = page.get_by_label("Article link")
+    link_field.fill(f"http://blog.example:{web.port}/missing")
+    page.get_by_role("button", name="Generate thread").click()
+    expect(link_field).to_have_attribute("aria-invalid", "true")
+
+    link_field.fill(f"http://blog.example:{web.port}/posts/ci-build-times")
+
+    expect(page.locator("[data-error-for=source-url]")).to_be_hidden()
+    expect(link_field).not_to_have_attribute("aria-invalid", "true")
+    expect(link_field).to_have_accessible_description("We fetch the page and keep only the article.")
+    assert problems == []
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_pasted_text_under_the_minimum_is_flagged_on_the_text_field_without_a_request(
+    browser, live_server, alice, viewport
+):
+    problems = PageProblems()
+    width, height = VIEWPORTS[viewport]
+    page = new_page(browser, live_server, problems, width=width, height=height)
+    login(page, live_server, alice)
+    page.goto("/app/")
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+    paste_text(page, "  Remote teams write things down.  ")
+
+    page.get_by_role("button", name="Generate thread").click()
+
+    text_field = page.get_by_label("Article text")
+    reason = "The text is 31 characters; paste at least 200 so there is enough to make a thread."
+    expect(page.locator("[data-error-for=source-text]")).to_have_text(reason)
+    expect(text_field).to_have_attribute("aria-invalid", "true")
+    expect(text_field).to_have_accessible_description(re.compile("^" + re.escape(reason)))
+    expect(text_field).to_be_focused()
+    expect(page.locator("#usage-meter")).to_contain_text("5 of 5 left today")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert not [url for url in sent if "/api/v1/generations" in url]
+    assert not Generation.objects.filter(user=alice).exists()
+    assert problems == []
+
+
+def test_axe_finds_no_serious_problem_on_a_field_marked_invalid(browser, live_server, alice):
+    # axe's script is injected into the page, which the CSP forbids: this context alone bypasses it.
+    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    page = context.new_page()
+    login(page, live_server, alice)
+    page.goto("/app/")
+    page.get_by_label("Article link").fill("ftp://blog.example/post")
+    page.get_by_role("button", name="Generate thread").click()
+    expect(page.get_by_label("Article link")).to_have_attribute("aria-invalid", "true")
+
+    results = Axe().run(page)
+
+    context.close()
+    serious = [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert serious == []
 
 
 def test_cancelling_stops_waiting_and_the_thread_still_arrives_in_history(browser, live_server, alice, fake_openai):
