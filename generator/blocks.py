@@ -258,7 +258,7 @@ def clean_blocks(blocks: Iterable[Block], *, author: str = "") -> list[Block]:
         text = _without_trailing_more(block.text) if block.kind in PROSE_KINDS else block.text
         if text and not is_boilerplate(text, kind=block.kind, author=author):
             kept.append(Block(block.kind, text, block.level))
-    following = [*kept[1:], None]
+    following = [*kept[1:], None] if kept else []
     return [block for block, after in zip(kept, following, strict=True) if not _empty_section(block, after)]
 
 

@@ -183,3 +183,12 @@ def test_a_read_more_link_left_at_the_end_of_a_paragraph_is_cut_off() -> None:
     assert read_text(pasted).blocks == (
         Block(P, "The council will publish proposals for a second phase of routes in the autumn."),
     )
+
+
+def test_text_that_is_only_a_heading_is_refused_as_no_article_not_a_server_error(alice_api) -> None:
+    heading_only = "# " + "Enough words here to make an article, or so it seems at first sight. " * 4
+
+    answer = alice_api.post(URL, {"text": heading_only, "style": "summary"}, format="json")
+
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "empty_article"
