@@ -55,6 +55,7 @@ test: $(VENV)/.dev-installed services chromium lint deploy-check
 
 bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py
+	$(PY) bench/quality.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache .coverage test-artifacts
