@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -37,6 +38,10 @@ from bench.quality_metrics import (
     near_duplicate_pairs,
     unbalanced_quotes,
 )
+
+if TYPE_CHECKING:
+    from generator.domain import Article
+    from tests.fakes.openai_server import FakeOpenAI
 
 LONG_ARTICLE_WORDS = 1500
 TARGET_100KB_MS = 100.0
@@ -85,7 +90,7 @@ def measure(row: Row, bodies: list[str], tweets: list[str], article_text: str, s
     return row
 
 
-def read(source: Source):  # type: ignore[no-untyped-def]
+def read(source: Source) -> Article:
     """The article as the app reads it: a page through extraction (capped as an import is), text as pasted."""
     from generator.blocks import article_from_text
     from generator.extract import article_from_page
@@ -105,7 +110,7 @@ def fake_reply_for(article_text: str) -> list[str]:
     return [re.split(r"(?<=[.!?])\s", part.strip(), maxsplit=1)[0] for part in paragraphs[:6]]
 
 
-def run_engine(engine_name: str, sources: list[Source], fake) -> list[Row]:  # type: ignore[no-untyped-def]
+def run_engine(engine_name: str, sources: list[Source], fake: FakeOpenAI | None) -> list[Row]:
     from generator.domain import ThreadOptions
     from generator.engines import FALLBACK_STYLE
     from generator.llm import OpenAIEngine
@@ -195,20 +200,12 @@ def cells(row: Row) -> tuple[str, ...]:
 
 
 def total(rows: list[Row]) -> Row:
+    """The sums over the inputs that made a thread (no language: coverage is per article)."""
     done = [row for row in rows if not row.error]
-    return Row(
-        f"total ({len(done)} of {len(rows)} inputs)",
-        "",
-        sum(row.words for row in done),
-        *(
-            sum(getattr(row, name) for row in done)
-            for name in ("tweets", "valid", "fragments", "colons", "quotes", "duplicates")
-        ),
-        last=0.0,
-        leaked=sum(row.leaked for row in done),
-        english=sum(row.english for row in done),
-        ms=sum(row.ms for row in done),
-    )
+    summed = Row(f"total ({len(done)} of {len(rows)} inputs)", "", sum(row.words for row in done))
+    for name in ("tweets", "valid", "fragments", "colons", "quotes", "duplicates", "leaked", "english", "ms"):
+        setattr(summed, name, sum(getattr(row, name) for row in done))
+    return summed
 
 
 def print_table(title: str, rows: list[Row]) -> None:

@@ -207,7 +207,9 @@ class Source:
 
 
 BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "figcaption", "form")
-BOILERPLATE_CLASSES = re.compile(r"byline|credit|related|share|cookie|newsletter|comment|teaser|promo|meta|ad\b")
+BOILERPLATE_CLASSES = re.compile(
+    r"byline|credit|related|share|cookie|newsletter|comment|teaser|promo|meta|read-more|sidebar|\bads?\b"
+)
 
 
 def page_lines(html: str) -> tuple[list[str], list[str]]:
@@ -221,12 +223,12 @@ def page_lines(html: str) -> tuple[list[str], list[str]]:
             continue
         classes = f"{element.get('class', '')} {element.get('id', '')}"
         if element.tag in BOILERPLATE_TAGS or BOILERPLATE_CLASSES.search(classes):
-            boilerplate += [line for line in element.text_content().split("\n") if line.strip()]
+            boilerplate += [" ".join(piece.split()) for piece in element.itertext() if piece.strip()]
         elif element.tag == "pre":
             code += element.text_content().split("\n")
         elif element.tag == "tr":
             code.append(" ".join(cell.text_content() for cell in element))
-    return boilerplate, code
+    return list(dict.fromkeys(boilerplate)), code
 
 
 def text_lines(text: str) -> list[str]:
@@ -240,10 +242,14 @@ def text_lines(text: str) -> list[str]:
     return code
 
 
+_INPUT_NAME = re.compile(r"^[a-z]{2}-[\w-]+\.(?:html|txt|md)$")  # "de-fahrradstadt.txt"; not the README
+
+
 def corpus() -> list[Source]:
+    """Every input of bench/corpus/, by name: its language is the name's prefix."""
     sources = []
-    for path in sorted(CORPUS.glob("*.*")):
-        if path.suffix not in (".html", ".txt", ".md"):
+    for path in sorted(CORPUS.iterdir()):
+        if not _INPUT_NAME.match(path.name):
             continue
         raw = path.read_text(encoding="utf-8")
         language = path.name.split("-", 1)[0]
