@@ -54,7 +54,7 @@ test: $(VENV)/.dev-installed services chromium lint deploy-check
 	$(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-installed
-	$(PY) bench/run.py
+	$(PY) bench/run.py; speed=$$?; $(PY) bench/quality.py && exit $$speed
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache .coverage test-artifacts
