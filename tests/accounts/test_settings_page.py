@@ -7,7 +7,7 @@ import json
 import pytest
 
 from accounts.models import User
-from generator.models import Thread
+from generator.models import Rewrite, Thread
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,8 @@ def test_export_downloads_everything_kept_about_the_user(client, alice, mallory)
     other = Thread(owner=mallory, title="Not mine", engine="local")
     other.set_tweets(["Secret."])
     other.save()
+    Rewrite.objects.create(user=alice, thread=thread, status=Rewrite.Status.SUCCEEDED)
+    Rewrite.objects.create(user=mallory, thread=other, status=Rewrite.Status.FAILED)
     client.force_login(alice)
 
     response = client.get("/accounts/settings/export/")
@@ -62,6 +64,7 @@ def test_export_downloads_everything_kept_about_the_user(client, alice, mallory)
     assert data["profile"]["email"] == "alice@example.com"
     assert [item["title"] for item in data["threads"]] == ["Mine"]
     assert data["threads"][0]["tweets"] == ["Hello."]
+    assert [(item["thread_id"], item["status"]) for item in data["rewrites"]] == [(thread.pk, "succeeded")]
     assert "purchases" in data
     assert "Not mine" not in body
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from accounts.models import ApiToken, User
 from billing.selectors import purchases_for_export
-from generator.models import Generation, Thread
+from generator.models import Generation, Rewrite, Thread
 
 # Threads read from the database at a time while the export is written. A thread keeps up to about 300,000
 # characters (a 50,000-character source and edited tweets), so a batch stays within a few megabytes.
@@ -48,6 +48,11 @@ def user_export(*, user: User) -> dict[str, Any]:
         "generations": (
             Generation.objects.filter(user=user)
             .values("status", "engine", "input_kind", "error_code", "created_at", "finished_at", "duration_ms")
+            .iterator(chunk_size=1000)
+        ),
+        "rewrites": (
+            Rewrite.objects.filter(user=user)
+            .values("thread_id", "status", "error_code", "created_at", "finished_at")
             .iterator(chunk_size=1000)
         ),
         "purchases": purchases_for_export(user=user),
