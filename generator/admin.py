@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from generator.models import Generation, Style, Thread
+from generator.models import Generation, Rewrite, Style, Thread
 from generator.services import (
     style_delete,
     style_delete_many,
@@ -123,8 +123,29 @@ class ThreadAdmin(admin.ModelAdmin):
         self.message_user(request, f"{stopped} threads are no longer shared.", messages.SUCCESS)
 
 
+class LedgerAdmin(admin.ModelAdmin):
+    """A ledger the generator writes and nobody edits: read-only, with the thread as a link."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="thread")
+    def thread_link(self, row: Generation | Rewrite) -> str | None:
+        """The thread's id as a link: showing its title would load every thread row of the page."""
+        if row.thread_id is None:
+            return None  # the admin's empty-value dash
+        url = reverse("admin:generator_thread_change", args=[row.thread_id])
+        return format_html('<a href="{}">#{}</a>', url, row.thread_id)
+
+
 @admin.register(Generation)
-class GenerationAdmin(admin.ModelAdmin):
+class GenerationAdmin(LedgerAdmin):
     """The quota ledger. Rows are written by the generator only; `release_stale_reservations` cleans up."""
 
     list_display = (
@@ -156,19 +177,15 @@ class GenerationAdmin(admin.ModelAdmin):
     )
     fields = readonly_fields
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+@admin.register(Rewrite)
+class RewriteAdmin(LedgerAdmin):
+    """The rewrite ledger behind the daily rewrite allowance (one row per tweet rewrite sent to the engine)."""
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.display(description="thread")
-    def thread_link(self, generation: Generation) -> str | None:
-        """The thread's id as a link: showing its title would load every thread row of the page."""
-        if generation.thread_id is None:
-            return None  # the admin's empty-value dash
-        url = reverse("admin:generator_thread_change", args=[generation.thread_id])
-        return format_html('<a href="{}">#{}</a>', url, generation.thread_id)
+    list_display = ("created_at", "user", "status", "error_code", "finished_at", "thread_link")
+    list_filter = ("status", "error_code")
+    search_fields = ("user__email", "error_code")
+    date_hierarchy = "created_at"
+    list_select_related = ("user",)
+    readonly_fields = ("user", "status", "error_code", "thread_link", "created_at", "finished_at")
+    fields = readonly_fields

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import QuotaReset, User
 from billing.models import EntitlementChange, Plan, Subscription
-from generator.models import Generation, Thread
+from generator.models import Generation, Rewrite, Thread
 from generator.selectors import usage_for
 from tests.conftest import PASSWORD
 
@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 def users_with_activity(count: int, *, batch: str = "a") -> None:
-    """`count` users, each verified, with a thread, two successful generations today and a subscription."""
+    """`count` users, each verified, with a thread, two successful generations and a rewrite today, and a
+    subscription."""
     users = User.objects.bulk_create([User(email=f"user{number}{batch}@example.com") for number in range(count)])
     EmailAddress.objects.bulk_create(
         [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users]
@@ -37,6 +38,7 @@ def users_with_activity(count: int, *, batch: str = "a") -> None:
             for _ in range(2)
         ]
     )
+    Rewrite.objects.bulk_create([Rewrite(user=thread.owner, thread=thread, status="succeeded") for thread in threads])
     pro = Plan.objects.filter(kind="subscription").first()
     Subscription.objects.bulk_create(
         [Subscription(user=user, plan=pro, stripe_subscription_id=f"sub_{user.pk}", status="active") for user in users]
@@ -50,7 +52,10 @@ def queries_for(admin_client, url: str) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("url", ["/admin/accounts/user/", "/admin/generator/thread/", "/admin/generator/generation/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/accounts/user/", "/admin/generator/thread/", "/admin/generator/generation/", "/admin/generator/rewrite/"],
+)
 def test_a_change_list_costs_the_same_queries_at_100_rows_as_at_1(admin_client, url):
     users_with_activity(1)
     with_one = queries_for(admin_client, url)
@@ -139,6 +144,17 @@ def test_the_generation_ledger_is_filterable_and_cannot_be_edited(admin_client, 
     assert html.count('<td class="field-error_code">timeout</td>') == 1
     assert 'field-status">succeeded' not in html
     assert admin_client.get("/admin/generator/generation/add/").status_code == 403
+
+
+def test_the_rewrite_ledger_is_filterable_and_cannot_be_edited(admin_client, alice):
+    Rewrite.objects.create(user=alice, status=Rewrite.Status.FAILED, error_code="provider_timeout")
+    Rewrite.objects.create(user=alice, status=Rewrite.Status.SUCCEEDED)
+
+    html = admin_client.get("/admin/generator/rewrite/?status=failed").content.decode()
+
+    assert html.count('<td class="field-error_code">provider_timeout</td>') == 1
+    assert 'field-status">succeeded' not in html
+    assert admin_client.get("/admin/generator/rewrite/add/").status_code == 403
 
 
 @time_machine.travel(datetime(2026, 5, 4, 12, 0, 30, tzinfo=UTC), tick=False)  # all four in one throttle window
