@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
-from generator.selectors import styles_for_user, usage_for
+from generator.selectors import rewrite_allowance_for, styles_for_user, usage_for
 
 
 class UsageApi(APIView):
@@ -28,11 +28,31 @@ class UsageApi(APIView):
                 "premium_until": serializers.DateTimeField(allow_null=True),
                 "daily_resets_at": serializers.DateTimeField(),
                 "monthly_resets_at": serializers.DateTimeField(),
+                "rewrites": inline_serializer(
+                    "RewriteAllowance",
+                    {
+                        "used": serializers.IntegerField(),
+                        "limit": serializers.IntegerField(),
+                        "left": serializers.IntegerField(),
+                        "resets_at": serializers.DateTimeField(),
+                    },
+                ),
             },
         )
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        return Response(usage_for(user=request.user).as_dict())
+        rewrites = rewrite_allowance_for(user=request.user)
+        return Response(
+            {
+                **usage_for(user=request.user).as_dict(),
+                "rewrites": {
+                    "used": rewrites.used,
+                    "limit": rewrites.limit,
+                    "left": max(rewrites.limit - rewrites.used, 0),
+                    "resets_at": rewrites.resets_at,
+                },
+            }
+        )
 
 
 class StyleListApi(APIView):

@@ -79,6 +79,7 @@ def test_a_free_user_has_a_daily_allowance_of_rewrites_across_threads(alice_api,
         assert alice_api.post(rewrite_url(first.pk, 1), {}, format="json").status_code == 200
         assert alice_api.post(rewrite_url(second.pk, 2), {}, format="json").status_code == 200
         refused = alice_api.post(rewrite_url(second.pk, 3), {}, format="json")
+        usage = alice_api.get("/api/v1/usage").json()["rewrites"]
     with time_machine.travel(NOON + timedelta(hours=12), tick=False):  # the next UTC day
         again = alice_api.post(rewrite_url(second.pk, 3), {}, format="json")
 
@@ -88,6 +89,7 @@ def test_a_free_user_has_a_daily_allowance_of_rewrites_across_threads(alice_api,
     assert refused.json()["error"]["limit"] == 2
     assert refused.json()["error"]["resets_at"] == "2026-03-11T00:00:00+00:00"
     assert Thread.objects.get(pk=second.pk).regenerations == 2  # the refused one was not counted
+    assert usage == {"used": 2, "limit": 2, "left": 0, "resets_at": "2026-03-11T00:00:00Z"}
     assert again.status_code == 200
 
 
@@ -126,7 +128,8 @@ def test_rewrites_are_throttled_per_user_before_the_provider_hears_of_them(alice
     thread = make_thread(alice)
     fake_openai.default = FakeReply(text="Put the answer first.")
 
-    statuses = [alice_api.post(rewrite_url(thread.pk, 1), {}, format="json") for _ in range(3)]
+    with time_machine.travel(NOON, tick=False):  # all three in one throttle window, however slow the machine
+        statuses = [alice_api.post(rewrite_url(thread.pk, 1), {}, format="json") for _ in range(3)]
 
     assert [response.status_code for response in statuses] == [200, 200, 429]
     assert statuses[2].json()["error"]["code"] == "throttled"
