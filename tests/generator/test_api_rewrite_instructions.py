@@ -66,7 +66,8 @@ def test_shorter_keeps_a_whole_sentence_with_fewer_characters(alice_api, alice):
     bodies = bodies_of(rewrite(alice_api, thread, 2, "shorter"))
 
     assert xtext.weighted_length(bodies[1]) < xtext.weighted_length(MEETINGS)
-    assert bodies[1][0].isupper() and bodies[1].endswith(".")
+    assert bodies[1][0].isupper()
+    assert bodies[1].endswith(".")
     assert bodies[1] in ARTICLE
     assert bodies[:1] + bodies[2:] == [HOOK, LEAD, MONTHLY]
 
