@@ -31,9 +31,13 @@ from generator.selectors import (
 from generator.services import MAX_TEXT_LENGTH
 from threadr.lib.headers import public_page
 
-
 # The editor's rewrite buttons, one per instruction every engine honours.
-REWRITE_LABELS = {"shorter": "Shorter", "plainer": "Plainer", "question": "As a question", "another": "Another sentence"}
+REWRITE_LABELS = {
+    "shorter": "Shorter",
+    "plainer": "Plainer",
+    "question": "As a question",
+    "another": "Another sentence",
+}
 
 
 def _editor_context(user: User) -> dict[str, object]:
