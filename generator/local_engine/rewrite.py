@@ -17,7 +17,10 @@ from generator.local_engine.stopwords import stopwords_for
 
 # Asides a plainer (or shorter) sentence goes without: (…), […], a pair of dashes, a dash aside closing the sentence.
 _ASIDE = re.compile(
-    r"\s*\([^()]*\)|\s*\[[^\[\]]*\]|\s+[\u2013\u2014]\s[^\u2013\u2014]*?\s[\u2013\u2014](?=\s)|\s+[\u2013\u2014]\s[^\u2013\u2014]{1,60}?(?=[.!?]$)"
+    r"\s*\([^()]*\)"  # (…)
+    r"|\s*\[[^\[\]]*\]"  # […]
+    r"|\s+[\u2013\u2014]\s[^\u2013\u2014]*?\s[\u2013\u2014](?=\s)"  # a pair of dashes around the aside
+    r"|\s+[\u2013\u2014]\s[^\u2013\u2014]{1,60}?(?=[.!?]$)"  # a short dash aside closing the sentence
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 # Words that open a clause which can go while the sentence stays whole ("..., while ownership is divided."):

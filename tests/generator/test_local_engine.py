@@ -372,3 +372,18 @@ def test_it_refuses_to_shorten_a_sentence_that_would_not_stay_whole() -> None:
             style=style("summary"),
             instruction="shorter",
         )
+
+
+def test_it_rewrites_the_hook_only_into_another_hook() -> None:
+    article = load(ARTICLES[0], url=URL)
+    bodies = list(LocalEngine().generate(article=article, options=ThreadOptions(), style=style("summary")))
+
+    with pytest.raises(RewriteUnavailable, match="choose another"):
+        LocalEngine().regenerate(
+            article=article,
+            bodies=bodies,
+            position=0,
+            options=ThreadOptions(),
+            style=style("summary"),
+            instruction="shorter",
+        )
