@@ -20,7 +20,7 @@ from accounts.models import User
 from billing.selectors import plans_on_sale
 from generator.api.outputs import ThreadOutput
 from generator.domain import MAX_TWEETS, NUMBERING_FORMATS, REWRITE_INSTRUCTIONS, Tone
-from generator.engines import get_engine
+from generator.engines import engine_class
 from generator.selectors import (
     styles_for_user,
     thread_get_for_user,
@@ -45,7 +45,7 @@ def _editor_context(user: User) -> dict[str, object]:
     A free-text rewrite box only when the engine takes free text (the AI engine)."""
     return {
         "rewrite_choices": [(name, REWRITE_LABELS[name]) for name in REWRITE_INSTRUCTIONS],
-        "rewrite_free_text": get_engine().instructions is None,
+        "rewrite_free_text": engine_class().instructions is None,
         "usage": usage_for(user=user),
         "styles": styles_for_user(user=user),
         "tones": [tone.value for tone in Tone],
