@@ -14,6 +14,10 @@ from typing import Protocol
 
 MAX_TWEETS = 25
 
+# What the local engine can do to one tweet: a shorter complete sentence, a plainer one, the claim asked as a
+# question the thread answers, or another sentence from the same section. The AI engine also takes free text.
+REWRITE_INSTRUCTIONS = ("shorter", "plainer", "question", "another")
+
 
 class Numbering(StrEnum):
     FRACTION = "1/n"
@@ -131,6 +135,8 @@ class Engine(Protocol):
     `generator.splitter.number_tweets`."""
 
     name: str
+    # The rewrite instructions the engine honours, or None when it takes any free text (the AI engine).
+    instructions: tuple[str, ...] | None
 
     def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str | ThreadTitle]:
         """Yield bodies in order, each as soon as it is complete (the streaming contract)."""

@@ -36,12 +36,18 @@ def engine_name(name: str | None = None) -> str:
     return choice
 
 
-def get_engine(name: str | None = None) -> Engine:
+def engine_class(name: str | None = None) -> type[Engine]:
+    """The class of the engine `name` (or `THREADR_ENGINE`) stands for, for what it declares (`instructions`)
+    without making one."""
     if engine_name(name) == "openai":
         from generator.llm import OpenAIEngine
 
-        return OpenAIEngine()
-    return LocalEngine()
+        return OpenAIEngine
+    return LocalEngine
+
+
+def get_engine(name: str | None = None) -> Engine:
+    return engine_class(name)()
 
 
 def build_thread(*, engine: Engine, article: Article, options: ThreadOptions, style: StyleSpec) -> list[str]:

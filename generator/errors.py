@@ -141,6 +141,14 @@ class TweetChanged(GenerationError):
     status = 409
 
 
+class RewriteUnavailable(GenerationError):
+    """The engine cannot honour the rewrite asked for with this article (422): nothing shorter that is still a
+    sentence, nothing plainer, no unused sentence left in the section. The rewrite is given back."""
+
+    code = "rewrite_unavailable"
+    status = 422
+
+
 class StorageLimitReached(GenerationError):
     """The owner's threads are at their plan's cap: how many threads, or how much text, an account keeps (403).
     `reason` is "threads" or "text"."""

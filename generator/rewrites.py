@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from generator.domain import Article
+from generator.domain import Article, Engine
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, RewriteQuotaExceeded, TweetChanged
 from generator.models import Rewrite, Thread
@@ -68,6 +68,20 @@ def rewrite_reserve(*, thread: Thread, position: int) -> RewriteReservation:
     return RewriteReservation(rewrite=rewrite, thread=locked)
 
 
+def _instruction_for(engine: Engine, instruction: str | None) -> str | None:
+    """The instruction as the engine takes it: any text for the AI engine, one of its named choices otherwise."""
+    text = (instruction or "").strip()
+    if not text or engine.instructions is None:
+        return text or None
+    if text.lower() not in engine.instructions:
+        raise InputInvalid(
+            f"Without AI a tweet can be rewritten only as one of: {', '.join(engine.instructions)}. "
+            "Choose one, or edit the tweet by hand.",
+            code="instruction_unsupported",
+        )
+    return text.lower()
+
+
 def _quota_message(user: User, limit: int) -> str:
     if user.is_premium():
         return f"You've reached today's fair-use ceiling of {limit} rewrites. Edit by hand, or come back tomorrow."
@@ -95,7 +109,10 @@ def rewrite_release(*, rewrite: Rewrite, code: str) -> None:
 
 def tweet_regenerate(*, thread: Thread, position: int, instruction: str | None = None) -> Thread:
     """Rewrite tweet `position` (from 1) in the context of the thread; returns the thread as saved. Uses no
-    generation quota, but counts against the thread's cap and the owner's daily rewrites."""
+    generation quota, but counts against the thread's cap and the owner's daily rewrites. An instruction the
+    engine cannot read is refused before anything is counted."""
+    engine = get_engine()
+    instruction = _instruction_for(engine, instruction)
     reservation = rewrite_reserve(thread=thread, position=position)
     current = reservation.thread
     options = thread_options(current)
@@ -103,7 +120,6 @@ def tweet_regenerate(*, thread: Thread, position: int, instruction: str | None =
     try:
         spec = current.style.spec() if current.style else style_spec(options.style)
         article = Article(text=current.source_text or current.body_text, title=current.title, url=current.source_url)
-        engine = get_engine()
         release_connection()
         replacement = engine.regenerate(
             article=article, bodies=bodies, position=position - 1, options=options, style=spec, instruction=instruction

@@ -19,7 +19,8 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from billing.selectors import plans_on_sale
 from generator.api.outputs import ThreadOutput
-from generator.domain import MAX_TWEETS, NUMBERING_FORMATS, Tone
+from generator.domain import MAX_TWEETS, NUMBERING_FORMATS, REWRITE_INSTRUCTIONS, Tone
+from generator.engines import engine_class
 from generator.selectors import (
     styles_for_user,
     thread_get_for_user,
@@ -30,10 +31,21 @@ from generator.selectors import (
 from generator.services import MAX_TEXT_LENGTH
 from threadr.lib.headers import public_page
 
+# The editor's rewrite buttons, one per instruction every engine honours.
+REWRITE_LABELS = {
+    "shorter": "Shorter",
+    "plainer": "Plainer",
+    "question": "As a question",
+    "another": "Another sentence",
+}
+
 
 def _editor_context(user: User) -> dict[str, object]:
-    """What the generator and the editor show: quota, the choices the API accepts, and the plans to upgrade to."""
+    """What the generator and the editor show: quota, the choices the API accepts, and the plans to upgrade to.
+    A free-text rewrite box only when the engine takes free text (the AI engine)."""
     return {
+        "rewrite_choices": [(name, REWRITE_LABELS[name]) for name in REWRITE_INSTRUCTIONS],
+        "rewrite_free_text": engine_class().instructions is None,
         "usage": usage_for(user=user),
         "styles": styles_for_user(user=user),
         "tones": [tone.value for tone in Tone],

@@ -8,7 +8,7 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
@@ -22,7 +22,7 @@ from accounts.models import User
 from generator import rewrites, services
 from generator.api.outputs import ThreadOutput, ThreadSummaryOutput
 from generator.api.throttling import burst_check, user_burst_check
-from generator.domain import MAX_TWEETS
+from generator.domain import MAX_TWEETS, REWRITE_INSTRUCTIONS
 from generator.errors import InputInvalid
 from generator.exports import EXPORTERS, export_filename
 from generator.models import Thread
@@ -201,13 +201,28 @@ class TweetRegenerateApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class RegenerateInputSerializer(serializers.Serializer):
-        instruction = serializers.CharField(required=False, allow_blank=True, max_length=300)
+        instruction = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=300,
+            help_text="How the tweet should change. The local engine takes one of "
+            + ", ".join(f"`{name}`" for name in REWRITE_INSTRUCTIONS)
+            + ": `shorter` (fewer characters, still whole sentences), `plainer` (an easier read: shorter sentences "
+            "and words, no asides), `question` (its point asked as a question, answered below it), `another` "
+            "(another sentence from the same section, not already in the thread). The AI engine also takes free "
+            "text. Empty: another version of the tweet.",
+        )
 
     @extend_schema(
         request=RegenerateInputSerializer,
         responses={200: ThreadOutput},
-        description="Rewrite one tweet with the engine. Errors: 400, 402 (the day's rewrites are used up), 403 "
-        "(the thread's rewrites are used up: `regenerate_limit`), 409 (the tweet was edited meanwhile), 429, "
+        examples=[
+            OpenApiExample(name, value={"instruction": name}, request_only=True) for name in REWRITE_INSTRUCTIONS
+        ],
+        description="Rewrite one tweet with the engine. Errors: 400 (`instruction_unsupported`: free text with the "
+        "local engine, refused before any rewrite is counted), 402 (the day's rewrites are used up), 403 "
+        "(the thread's rewrites are used up: `regenerate_limit`), 409 (the tweet was edited meanwhile), 422 "
+        "(`rewrite_unavailable`: the article has nothing that honours the instruction; not counted), 429, "
         "502/503/504 (provider).",
     )
     def post(self, request: AuthenticatedRequest, pk: int, position: int) -> Response:

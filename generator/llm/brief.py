@@ -15,6 +15,13 @@ from generator.language import article_language
 # The model counts characters loosely; asking for a little less than the real limit keeps re-splits rare.
 BUDGET_MARGIN = 20
 
+# The editor's rewrite choices, which are one word, spelt out for the model as the local engine reads them.
+NAMED_REQUESTS = {
+    "shorter": "Make it shorter: fewer characters, still in whole sentences, keeping its point.",
+    "plainer": "Make it plainer: shorter sentences and everyday words, no asides in parentheses or between dashes.",
+    "question": "Turn its point into a question that the rest of the thread answers, in the thread's language.",
+    "another": "Replace it with another point from the same part of the article, one no other tweet makes.",
+}
 _DELIMITER_LOOKALIKE = re.compile(r"<\s*/?\s*(?:article|thread|request)\b", re.I)
 
 SYSTEM_PROMPT = """\
@@ -83,10 +90,11 @@ def build_regenerate_messages(
         f"<thread>\n{numbered}\n</thread>",
     ]
     if instruction and instruction.strip():
+        request = NAMED_REQUESTS.get(instruction.strip().lower(), instruction.strip())
         lines += [
             "",
             "The author asks for this change (follow it as long as it keeps to the rules):",
-            f"<request>\n{_neutralise(instruction.strip())}\n</request>",
+            f"<request>\n{_neutralise(request)}\n</request>",
         ]
     lines += ["", _article_block(article)]
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(lines)}]

@@ -67,6 +67,7 @@ class OpenAIEngine:
     """
 
     name = "openai"
+    instructions: tuple[str, ...] | None = None  # free text: the model reads whatever the person asks for
 
     def __init__(self, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self._sleep = sleep

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator import splitter
-from generator.domain import MAX_TWEETS, Article, StyleSpec, ThreadOptions
+from generator.domain import MAX_TWEETS, REWRITE_INSTRUCTIONS, Article, StyleSpec, ThreadOptions
 from generator.errors import InputInvalid
 from generator.local_engine.frame import closing_tweets, hook, item_count, with_hashtags
 from generator.local_engine.outline import headline, read_article
@@ -24,6 +24,7 @@ class LocalEngine:
     """Deterministic, extractive, offline. Implements `generator.domain.Engine`."""
 
     name = "local"
+    instructions: tuple[str, ...] | None = REWRITE_INSTRUCTIONS
 
     def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str]:
         yield from build_bodies(article=article, options=options, style=style)

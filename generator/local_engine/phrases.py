@@ -32,6 +32,7 @@ class Phrases:
     qa_questions: tuple[str, str, str, str, str]  # three openers, one for the middle, one for the last
     question_mark: str
     answer_mark: str
+    rewrite_question: str  # the "question" rewrite of a tweet; "{topic}" is the word it is about
 
     def promise(self, structure: str, tone: Tone, count: int) -> str:
         """The hook's one-line promise for this structure (in the tone's wording for a summary)."""
@@ -52,6 +53,7 @@ class Phrases:
             *self.case_labels,
             *self.qa_questions,
             *(mark for mark in (self.question_mark, self.answer_mark) if mark),
+            self.rewrite_question,
         ]
 
 
@@ -100,6 +102,7 @@ PHRASES: dict[str, Phrases] = {
         ),
         question_mark="Q:",
         answer_mark="A:",
+        rewrite_question="{topic}: what should you know?",
     ),
     "de": Phrases(
         summary=_tones(
@@ -141,6 +144,7 @@ PHRASES: dict[str, Phrases] = {
         ),
         question_mark="F:",
         answer_mark="A:",
+        rewrite_question="{topic}: Was muss man wissen?",
     ),
     "fr": Phrases(
         summary=_tones(
@@ -182,6 +186,7 @@ PHRASES: dict[str, Phrases] = {
         ),
         question_mark="Q :",
         answer_mark="R :",
+        rewrite_question="{topic} : que faut-il savoir ?",
     ),
     "es": Phrases(
         summary=_tones(
@@ -223,6 +228,7 @@ PHRASES: dict[str, Phrases] = {
         ),
         question_mark="P:",
         answer_mark="R:",
+        rewrite_question="{topic}: ¿qué hay que saber?",
     ),
     "pt": Phrases(
         summary=_tones(
@@ -264,6 +270,7 @@ PHRASES: dict[str, Phrases] = {
         ),
         question_mark="P:",
         answer_mark="R:",
+        rewrite_question="{topic}: o que é preciso saber?",
     ),
     "it": Phrases(
         summary=_tones(
@@ -305,6 +312,7 @@ PHRASES: dict[str, Phrases] = {
         ),
         question_mark="D:",
         answer_mark="R:",
+        rewrite_question="{topic}: cosa bisogna sapere?",
     ),
 }
 
@@ -323,6 +331,7 @@ NEUTRAL = Phrases(
     qa_questions=("❓", "🔑", "💡", "📌", "🏁"),
     question_mark="",
     answer_mark="→",
+    rewrite_question="❓ {topic}?",
 )
 
 

@@ -112,6 +112,19 @@ def test_a_regeneration_prompt_names_the_tweet_in_its_thread_and_the_authors_req
     assert messages[0]["content"] == system_message()
 
 
+def test_a_rewrite_choice_from_the_editor_is_spelt_out_for_the_model() -> None:
+    messages = build_regenerate_messages(
+        article=SAMPLE_ARTICLE,
+        bodies=["Hook.", "Middle point.", "Ending."],
+        position=1,
+        options=ThreadOptions(),
+        style=SAMPLE_STYLE,
+        instruction="another",
+    )
+    request = messages[1]["content"].split("<request>\n")[1].split("\n</request>")[0]
+    assert request == "Replace it with another point from the same part of the article, one no other tweet makes."
+
+
 def test_it_completes_a_tweet_when_the_separator_line_arrives() -> None:
     stream = TweetStream()
     assert stream.feed("First tweet") == []

@@ -14,7 +14,7 @@ import pytest
 from generator import splitter, xtext
 from generator.domain import Article, Numbering, StyleSpec, ThreadOptions, Tone
 from generator.engines import build_thread, engine_name, get_engine
-from generator.errors import InputInvalid
+from generator.errors import InputInvalid, RewriteUnavailable
 from generator.local_engine import LocalEngine, fixed_phrases, guess_title, phrases_for, read_article
 from generator.splitter import number_tweets
 
@@ -270,7 +270,7 @@ def test_it_rewrites_a_body_shorter_when_asked() -> None:
         position=position,
         options=options,
         style=style("summary"),
-        instruction="Shorter",
+        instruction="shorter",
     )
 
     assert xtext.weighted_length(shorter) < xtext.weighted_length(bodies[position])
@@ -339,7 +339,7 @@ def test_it_refuses_an_article_with_no_words() -> None:
         make_thread(Article(text=" \n\n "))
 
 
-def test_it_shortens_a_lone_sentence_to_its_first_clauses() -> None:
+def test_it_shortens_a_lone_sentence_by_its_last_clause_and_closes_it() -> None:
     article = load(Path(__file__).parent / "articles" / "essay_slow_software.txt")
     sentence = (
         "The second reason is that performance is a property of the whole system, while ownership is divided by "
@@ -348,18 +348,42 @@ def test_it_shortens_a_lone_sentence_to_its_first_clauses() -> None:
     bodies = [article.title, sentence]
 
     [shorter] = LocalEngine().regenerate(
-        article=article, bodies=bodies, position=1, options=ThreadOptions(), style=style("summary"), instruction="Trim"
+        article=article,
+        bodies=bodies,
+        position=1,
+        options=ThreadOptions(),
+        style=style("summary"),
+        instruction="shorter",
     )
 
-    assert shorter == "The second reason is that performance is a property of the whole system,"
+    assert shorter == "The second reason is that performance is a property of the whole system."
 
 
-def test_it_shortens_a_sentence_without_clauses_to_its_opening_words() -> None:
+def test_it_refuses_to_shorten_a_sentence_that_would_not_stay_whole() -> None:
     article = load(Path(__file__).parent / "articles" / "essay_slow_software.txt")
     bodies = [article.title, "Consider what happens when a page takes four seconds to load instead of one."]
 
-    [shorter] = LocalEngine().regenerate(
-        article=article, bodies=bodies, position=1, options=ThreadOptions(), style=style("summary"), instruction="Brief"
-    )
+    with pytest.raises(RewriteUnavailable):
+        LocalEngine().regenerate(
+            article=article,
+            bodies=bodies,
+            position=1,
+            options=ThreadOptions(),
+            style=style("summary"),
+            instruction="shorter",
+        )
 
-    assert shorter == "Consider what happens when a page takes four …"
+
+def test_it_rewrites_the_hook_only_into_another_hook() -> None:
+    article = load(ARTICLES[0], url=URL)
+    bodies = list(LocalEngine().generate(article=article, options=ThreadOptions(), style=style("summary")))
+
+    with pytest.raises(RewriteUnavailable, match="choose another"):
+        LocalEngine().regenerate(
+            article=article,
+            bodies=bodies,
+            position=0,
+            options=ThreadOptions(),
+            style=style("summary"),
+            instruction="shorter",
+        )

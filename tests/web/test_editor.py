@@ -110,23 +110,34 @@ def test_an_inserted_tweet_is_saved_once_it_has_words(browser, live_server, alic
     assert problems == []
 
 
-def test_one_tweet_is_rewritten_with_an_instruction(browser, live_server, alice):
-    thread = make_thread(alice)
+# Two sentences of ARTICLE: "shorter" keeps one of them.
+LONG = (
+    "The first habit of good remote writers is to lead with the conclusion. Readers skim, so the answer belongs in "
+    "the first sentence, with the reasoning after it."
+)
+
+
+def test_the_local_engine_offers_four_rewrites_and_shorter_shortens_the_tweet(browser, live_server, alice):
+    bodies = [BODIES[0], LONG, *BODIES[2:]]
+    thread = make_thread(alice, bodies)
     problems = PageProblems()
     page = open_editor(browser, live_server, problems, alice, thread)
 
     card(page, 1).get_by_role("button", name="Rewrite…").click()
-    card(page, 1).get_by_label("How should it change? (optional)").fill("shorter")
-    card(page, 1).get_by_role("button", name="Rewrite tweet").click()
+    choices = card(page, 1).get_by_role("group", name="How should it change?").get_by_role("button")
+    expect(choices).to_have_text(["Shorter", "Plainer", "As a question", "Another sentence", "Cancel"])
+    expect(card(page, 1).get_by_role("textbox")).to_have_count(1)  # the tweet itself: no free-text box
+    card(page, 1).get_by_role("button", name="Shorter").click()
 
     expect(page.locator("#editor-announcer")).to_contain_text("rewritten")
     assert wait_until(lambda: Thread.objects.get(pk=thread.pk).regenerations == 1)
     stored = Thread.objects.get(pk=thread.pk).tweets
     count = len(stored)
     assert texts(page) == [text.removesuffix(f" {k}/{count}") for k, text in enumerate(stored, start=1)]
-    assert texts(page)[0] == BODIES[0]
+    assert xtext.weighted_length(texts(page)[1]) < xtext.weighted_length(LONG)
+    assert texts(page)[1] in LONG
     page.get_by_role("button", name="Undo").click()
-    assert texts(page) == BODIES
+    assert texts(page) == bodies
     assert problems == []
 
 

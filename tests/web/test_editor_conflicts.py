@@ -11,7 +11,7 @@ from generator import services
 from generator.models import Thread
 from tests.web.conftest import PageProblems, open_page
 from tests.web.helpers import wait_until
-from tests.web.test_editor import BODIES, card, make_thread, open_editor, saved, texts
+from tests.web.test_editor import BODIES, LONG, card, make_thread, open_editor, saved, texts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -124,14 +124,14 @@ def test_a_change_elsewhere_that_the_editor_does_not_show_is_taken_in_silently(b
 
 
 def test_what_is_typed_while_a_tweet_is_rewritten_is_kept(browser, live_server, alice):
-    thread = make_thread(alice)
+    thread = make_thread(alice, [A, LONG, C, D])
     problems = PageProblems()
     page = open_editor(browser, live_server, problems, alice, thread)
     held = []
     page.route("**/tweets/2/regenerate", lambda route: held.append(route))  # held until the typing below is done
 
     card(page, 1).get_by_role("button", name="Rewrite…").click()
-    card(page, 1).get_by_role("button", name="Rewrite tweet").click()
+    card(page, 1).get_by_role("button", name="Shorter").click()
     while not held:
         page.wait_for_timeout(20)
     type_into(page, 3, " Typed while rewriting.")

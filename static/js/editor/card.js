@@ -16,9 +16,14 @@ export function buildCard(template, item, index) {
   text.value = item.body;
   card.querySelector("[data-role=label]").htmlFor = fieldId;
   const rewrite = card.querySelector("[data-role=rewrite]");
-  const instruction = card.querySelector("[data-role=instruction]");
-  instruction.id = `instruction-${item.id}`;
-  card.querySelector("[data-role=rewrite-label]").htmlFor = instruction.id;
+  const label = card.querySelector("[data-role=rewrite-label]");
+  label.id = `rewrite-label-${item.id}`;
+  card.querySelector("[data-role=rewrite-choices]").setAttribute("aria-labelledby", label.id);
+  const instruction = card.querySelector("[data-role=instruction]"); // only when the engine takes free text
+  if (instruction) {
+    instruction.id = `instruction-${item.id}`;
+    card.querySelector("[data-role=instruction-label]").htmlFor = instruction.id;
+  }
   rewrite.dataset.id = String(item.id);
   const over = card.querySelector("[data-role=over]");
   over.id = `over-${item.id}`;
