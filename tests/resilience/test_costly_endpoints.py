@@ -34,7 +34,7 @@ PROJECT = ("accounts", "billing", "generator", "threadr")
 DOORS = {
     "get_engine": {"generator/services.py", "generator/rewrites.py", "generator/management/commands/makethread.py"},
     "import_article": {"generator/services.py", "generator/management/commands/makethread.py"},
-    "fetch": {"generator/extract.py"},
+    "fetch": {"generator/extract/__init__.py"},
     "generation_events": {"generator/api/generations.py"},
     "tweet_regenerate": {"generator/api/threads.py"},
 }
