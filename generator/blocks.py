@@ -32,6 +32,7 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_LEADING_MARK = re.compile(r"^(?:#{1,6}\s+|[-*+]\s+|\d{1,3}[.)]\s+|>\s?)")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
@@ -91,10 +92,14 @@ class Reading:
 
 
 def article_from_text(text: str, *, url: str = "", language: str = "") -> Article:
-    """Pasted text (or a plain-text page) as an Article of blocks; no title is taken from it here."""
+    """Pasted text (or a plain-text page) as an Article of blocks, titled by its first line when that is a heading
+    (a Markdown heading, or a short line that reads as one)."""
     reading = read_text(text)
+    first = reading.blocks[0] if reading.blocks else None
+    title = first.text if first is not None and first.kind == BlockKind.HEADING and len(first.text) <= 120 else ""
     return Article(
         text=render_text(reading.blocks),
+        title=title,
         url=url,
         canonical_url=url,
         language=language,
@@ -350,3 +355,13 @@ def template_marks(blocks: Iterable[Block]) -> int:
     """How many unrendered template expressions (`{{ ... }}`, `{% ... %}`) the prose holds."""
     found = (_TEMPLATE.findall(block.text) for block in blocks if block.kind != BlockKind.CODE and "{" in block.text)
     return sum(len(marks) for marks in found)
+
+
+def opening_words(text: str, *, limit: int = 70) -> str:
+    """A title for an untitled article: its first line's words up to `limit` characters, cut at a word."""
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    first = _LEADING_MARK.sub("", first)
+    if len(first) <= limit:
+        return first
+    cut = first[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:\u2013\u2014-")
+    return cut + "…"

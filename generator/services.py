@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from generator import xtext
-from generator.blocks import article_from_text
+from generator.blocks import article_from_text, opening_words
 from generator.domain import Article, Numbering, ThreadOptions, ThreadTitle, Tone
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded, VersionConflict
@@ -183,11 +183,11 @@ def cap_article(article: Article) -> Article:
     return replace(article, text=head[: cut if cut > 0 else MAX_TEXT_LENGTH].rstrip())
 
 
-def _title_for(article: Article, bodies: list[str], proposed: ThreadTitle | None = None) -> str:
+def _title_for(article: Article, proposed: ThreadTitle | None = None) -> str:
     """The engine's own title for the thread when it wrote one (the AI engine's, in the thread's language), else
-    the article's."""
-    title = (proposed.text.strip() if proposed else "") or article.title.strip()
-    title = title or (bodies[0] if bodies else "Untitled thread")
+    the article's, else the article's opening words: never the first tweet, which opens with the hook."""
+    title = (proposed.text.strip() if proposed else "") or article.title.strip() or opening_words(article.text)
+    title = title or "Untitled thread"
     title = " ".join(title.split())
     return title if len(title) <= 120 else title[:119].rstrip() + "…"
 
@@ -273,7 +273,7 @@ def thread_create_from_generation(
     now = timezone.now()
     thread = Thread(
         owner=user,
-        title=_title_for(article, bodies, title),
+        title=_title_for(article, title),
         source_url=article.canonical_url or article.url or data.url,
         source_text=article.text,
         style=style,

@@ -192,3 +192,14 @@ def test_text_that_is_only_a_heading_is_refused_as_no_article_not_a_server_error
 
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "empty_article"
+
+
+@pytest.mark.django_db
+def test_pasted_text_is_titled_by_its_heading_and_never_by_the_first_tweet(alice_api) -> None:
+    titled = alice_api.post(URL, {"text": COPIED, "numbering": "none"}, format="json").json()
+    untitled_text = COPIED.split("\n", 1)[1]
+    untitled = alice_api.post(URL, {"text": untitled_text, "numbering": "none"}, format="json").json()
+
+    assert titled["title"] == "Why remote teams write"
+    assert untitled["title"] == "Remote work changed how teams write, because decisions now happen in…"
+    assert untitled["title"] != untitled["tweets"][0]["text"][: len(untitled["title"])]
