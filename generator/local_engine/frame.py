@@ -1,19 +1,57 @@
-"""The thread's frame around the chosen sentences: the hook on top (headline and promise, and the source link
-unless it goes in a reply), the closing tweets (call to action, source link), and the hashtags.
+"""The thread's frame around the chosen sentences: the hook on top (the article's strongest claim and a promise,
+and the source link unless it goes in a reply), the closing tweets (call to action, source link), and the hashtags.
 """
 
 from __future__ import annotations
 
 from generator import splitter
 from generator.domain import ThreadOptions
-from generator.local_engine.outline import Outline, headline
+from generator.local_engine.outline import Outline, Sentence, headline
 from generator.local_engine.phrases import TIP_MARK, phrases_for
 
+# Styles whose items are the thread's backbone: the hook's claim never takes a step, a tip or a question away.
+_ITEMISED = frozenset({"howto", "tips", "case", "qa"})
+# First words that lean on a sentence before them, so a sentence opening with one cannot open a thread.
+_LEANING_WORDS = """
+and but so or yet also then thus that this these those it its they them their he she his her which however
+    und aber also dann das dies diese er sie es et mais donc puis cela ce il elle ils elles y pero entonces eso
+    esto ello él ella mas então isso isto ele ela e ma quindi poi questo questa lui lei"""
+_LEANING = frozenset(_LEANING_WORDS.split())
+_OPENING_MARKS = "\"'(\u201c\u2018\u00ab\u201e"
+CLAIM_WORDS = (6, 40)
+NUMBER_PREFERENCE = 0.6  # a claim with a number wins unless the best claim scores this much higher
 
-def hook(outline: Outline, structure: str, options: ThreadOptions, limit: int, *, count: int) -> str:
-    """The title (or the lead sentence) and a one-line promise; the source link too unless it goes in a reply."""
+
+def strongest_claim(outline: Outline, structure: str, room: int) -> Sentence | None:
+    """The sentence the thread opens with: the most important one that stands alone (not a question, a list item
+    or a sentence leaning on the one before) and fits in `room`, preferring one that has a number. Itemised styles
+    take it from the text before the first heading when the article is made of headed sections."""
+    sectioned = structure in _ITEMISED and len(outline.headings) >= 2
+    fitting = [
+        s
+        for s in outline.sentences
+        if CLAIM_WORDS[0] <= s.words <= CLAIM_WORDS[1]
+        and s.item < 0
+        and not (sectioned and s.section >= 0)
+        and not s.text.endswith("?")
+        and s.text.split()[0].strip(_OPENING_MARKS).lower() not in _LEANING
+        and splitter.weigh(s.text) <= room
+    ]
+    if not fitting:
+        return None
+    best = max(fitting, key=lambda s: (s.score, -s.index))
+    numeric = [s for s in fitting if any(character.isdigit() for character in s.text)]
+    best_numeric = max(numeric, key=lambda s: (s.score, -s.index), default=None)
+    if best_numeric and best_numeric.score >= NUMBER_PREFERENCE * best.score:
+        return best_numeric
+    return best
+
+
+def hook(outline: Outline, structure: str, options: ThreadOptions, limit: int, *, count: int, claim: str = "") -> str:
+    """The claim (else the title, else the lead sentence) and a one-line promise; the source link too unless it
+    goes in a reply."""
     phrases = phrases_for(outline.language)
-    title = headline(outline)
+    title = claim or headline(outline)
     if structure == "hottake":
         title = f"{phrases.hot_take_prefix} {title}"
     link = f"\n\n{outline.url}" if outline.url and not options.link_in_reply else ""
