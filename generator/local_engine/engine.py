@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from generator import splitter
 from generator.domain import MAX_TWEETS, REWRITE_INSTRUCTIONS, Article, StyleSpec, ThreadOptions
 from generator.errors import InputInvalid
-from generator.local_engine.frame import closing_tweets, hook, item_count, strongest_claim, with_hashtags
+from generator.local_engine.frame import closing_tweets, hook, item_count, strongest_claim, tags_weight, with_hashtags
 from generator.local_engine.outline import headline, read_article
 from generator.local_engine.phrases import engine_language, phrases_for
 from generator.local_engine.render import Shape
@@ -71,7 +71,9 @@ def build_bodies(*, article: Article, options: ThreadOptions, style: StyleSpec) 
     closing_line = phrases.hot_take_closing if structure == "hottake" else phrases.closings[options.tone]
     shape = Shape(structure, closing_line)
     avoid = claim.terms if claim else ()
-    content = summarise(sentences, outline, shape, capacity, limit, avoid=avoid) if capacity > 0 else []
+    # The hook is a whole sentence now, so the hashtags' room is kept in the content's tweets instead.
+    room = limit - tags_weight(outline.keywords) if options.hashtags else limit
+    content = summarise(sentences, outline, shape, capacity, room, avoid=avoid) if capacity > 0 else []
     count = item_count(content, structure)
     first = hook(outline, structure, options, limit, count=count, claim=claim.text if claim else "")
     thread = [first, *content, *closing]

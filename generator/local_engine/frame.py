@@ -4,6 +4,8 @@ and the source link unless it goes in a reply), the closing tweets (call to acti
 
 from __future__ import annotations
 
+import re
+
 from generator import splitter
 from generator.domain import ThreadOptions
 from generator.local_engine.outline import Outline, Sentence, headline
@@ -17,6 +19,7 @@ and but so or yet also then thus that this these those it its they them their he
     und aber also dann das dies diese er sie es et mais donc puis cela ce il elle ils elles y pero entonces eso
     esto ello él ella mas então isso isto ele ela e ma quindi poi questo questa lui lei"""
 _LEANING = frozenset(_LEANING_WORDS.split())
+_LINK = re.compile(r"://|www\.", re.IGNORECASE)
 _OPENING_MARKS = "\"'(\u201c\u2018\u00ab\u201e"
 CLAIM_WORDS = (6, 40)
 NUMBER_PREFERENCE = 0.6  # a claim with a number wins unless the best claim scores this much higher
@@ -24,17 +27,22 @@ NUMBER_PREFERENCE = 0.6  # a claim with a number wins unless the best claim scor
 
 def strongest_claim(outline: Outline, structure: str, room: int) -> Sentence | None:
     """The sentence the thread opens with: the most important one that stands alone (not a question, a list item
-    or a sentence leaning on the one before) and fits in `room`, preferring one that has a number. Itemised styles
-    take it from the text before the first heading when the article is made of headed sections."""
-    sectioned = structure in _ITEMISED and len(outline.headings) >= 2
+    or a sentence leaning on the one before, no link) and fits in `room`, preferring one that has a number. An
+    article in headed sections states its case in its opening and its conclusion, so the claim comes from its
+    first or last section; itemised styles take it from the text before the first heading, so that no step, tip
+    or question goes missing from the thread."""
+    sections = {s.section for s in outline.sentences}
+    allowed = {-1} if structure in _ITEMISED else {min(sections, default=-1), max(sections, default=-1)}
+    headed = len(outline.headings) >= 2
     fitting = [
         s
         for s in outline.sentences
         if CLAIM_WORDS[0] <= s.words <= CLAIM_WORDS[1]
         and s.item < 0
-        and not (sectioned and s.section >= 0)
+        and (not headed or s.section in allowed)
         and not s.text.endswith("?")
         and s.text.split()[0].strip(_OPENING_MARKS).lower() not in _LEANING
+        and not _LINK.search(s.text)
         and splitter.weigh(s.text) <= room
     ]
     if not fitting:
@@ -76,9 +84,18 @@ def closing_tweets(outline: Outline, options: ThreadOptions) -> list[str]:
     return [link] if link else []
 
 
+def tags_weight(keywords: tuple[str, ...]) -> int:
+    """How much of a tweet the hashtags take, with the blank line before them."""
+    return splitter.weigh(f"\n\n{_tags(keywords)}") if keywords else 0
+
+
+def _tags(keywords: tuple[str, ...]) -> str:
+    return " ".join(f"#{keyword}" for keyword in keywords)
+
+
 def with_hashtags(thread: list[str], keywords: tuple[str, ...], limit: int) -> list[str]:
     """One or two hashtags on the last tweet that has room (the hook as a last resort)."""
-    tags = " ".join(f"#{keyword}" for keyword in keywords)
+    tags = _tags(keywords)
     if not tags:
         return thread
     for position in (len(thread) - 1, 0):

@@ -147,6 +147,8 @@ def _weight(base: float, text: str, index: int, count: int, heading_opener: bool
         salience += 0.15
     place = index / max(count - 1, 1)
     prior = 1.0 + 0.35 * (1.0 - place) ** 6 + 0.25 * place**6  # the opening, and the conclusion too
+    if index == 0:
+        prior *= 1.3  # the lead says what the article is
     words = len(text.split())
     length = 0.5 if words < 6 else 0.8 if words > 45 else 1.0
     return base * salience * prior * length
