@@ -122,6 +122,19 @@ def diverse_order(
     return order
 
 
+def distinct(terms: Sequence[tuple[str, ...]], *, avoid: Sequence[tuple[str, ...]] = ()) -> list[int]:
+    """Positions of `terms` that do not repeat an earlier one or one of `avoid` (word-set overlap over
+    `NEAR_DUPLICATE`), in order. Quadratic: for the few sentences of a short article."""
+    kept: list[frozenset[str]] = [frozenset(words) for words in avoid]
+    found = []
+    for position, words in enumerate(terms):
+        these = frozenset(words)
+        if all(_overlap(these, other) <= NEAR_DUPLICATE for other in kept):
+            kept.append(these)
+            found.append(position)
+    return found
+
+
 def _overlap(first: frozenset[str], second: frozenset[str]) -> float:
     shared = len(first & second)
     return shared / (len(first) + len(second) - shared) if shared else 0.0

@@ -27,7 +27,8 @@ def summarise(
     sections keep each section's best sentence ahead of any second sentence, so a how-to loses detail before it
     loses a step. `avoid` is the hook's content words: no chosen sentence says what the hook says."""
     if sum(2 * sentence.words for sentence in sentences) <= capacity * limit:
-        bodies = render(sentences, outline, shape, limit)
+        kept = rank.distinct([sentence.terms for sentence in sentences], avoid=(avoid,) if avoid else ())
+        bodies = render(tuple(sentences[position] for position in kept), outline, shape, limit)
         if len(bodies) <= capacity:
             return bodies
     ranked = _ranked(sentences, outline, shape.structure, capacity * limit, avoid)
@@ -62,6 +63,7 @@ def _ranked(
                 best[unit] = sentence
         leaders = sorted((s.index for s in best.values()), key=lambda index: (-by_index[index].score, index))
     led = set(leaders)
+    last_section = max((s.section for s in outline.sentences), default=-1)
     pool = sorted((s for s in sentences if s.index not in led), key=lambda s: (-s.score, s.index))
     order = leaders + rank.diverse_order(
         [s.index for s in pool[: rank.MAX_CANDIDATES]],
@@ -72,4 +74,7 @@ def _ranked(
         budget=budget - sum(cost[index] for index in leaders),
         avoid=(avoid,) if avoid else (),
     )
+    closing = next((n for n, index in enumerate(order) if by_index[index].section == last_section), 0)
+    if last_section >= 0 and closing > 1:
+        order.insert(1, order.pop(closing))  # a long article's conclusion makes the cut
     return [by_index[index] for index in order]
