@@ -19,6 +19,7 @@ and but so or yet also then thus that this these those it its they them their he
     und aber also dann das dies diese er sie es et mais donc puis cela ce il elle ils elles y pero entonces eso
     esto ello él ella mas então isso isto ele ela e ma quindi poi questo questa lui lei"""
 _LEANING = frozenset(_LEANING_WORDS.split())
+_NUMBER = re.compile(r"\d")
 _LINK = re.compile(r"://|www\.", re.IGNORECASE)
 _OPENING_MARKS = "\"'(\u201c\u2018\u00ab\u201e"
 CLAIM_WORDS = (6, 40)
@@ -34,24 +35,28 @@ def strongest_claim(outline: Outline, structure: str, room: int) -> Sentence | N
     sections = {s.section for s in outline.sentences}
     allowed = {-1} if structure in _ITEMISED else {min(sections, default=-1), max(sections, default=-1)}
     headed = len(outline.headings) >= 2
-    fitting = [
-        s
-        for s in outline.sentences
-        if CLAIM_WORDS[0] <= s.words <= CLAIM_WORDS[1]
-        and s.item < 0
-        and (not headed or s.section in allowed)
-        and not s.text.endswith("?")
-        and s.text.split()[0].strip(_OPENING_MARKS).lower() not in _LEANING
-        and not _LINK.search(s.text)
-        and splitter.weigh(s.text) <= room
-    ]
-    if not fitting:
-        return None
-    best = max(fitting, key=lambda s: (s.score, -s.index))
-    numeric = [s for s in fitting if any(character.isdigit() for character in s.text)]
-    best_numeric = max(numeric, key=lambda s: (s.score, -s.index), default=None)
-    if best_numeric and best_numeric.score >= NUMBER_PREFERENCE * best.score:
-        return best_numeric
+    standing = sorted(
+        (
+            s
+            for s in outline.sentences
+            if CLAIM_WORDS[0] <= s.words <= CLAIM_WORDS[1]
+            and s.item < 0
+            and (not headed or s.section in allowed)
+            and not s.text.endswith("?")
+            and s.text.split()[0].strip(_OPENING_MARKS).lower() not in _LEANING
+            and not _LINK.search(s.text)
+        ),
+        key=lambda s: (-s.score, s.index),
+    )
+    fitting = (s for s in standing if splitter.weigh(s.text) <= room)  # weighed lazily, best first
+    best = next(fitting, None)
+    if best is None or _NUMBER.search(best.text):
+        return best
+    for sentence in fitting:
+        if sentence.score < NUMBER_PREFERENCE * best.score:
+            break
+        if _NUMBER.search(sentence.text):
+            return sentence
     return best
 
 

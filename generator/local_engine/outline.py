@@ -105,9 +105,11 @@ def read_article(article: Article, *, language: str) -> Outline:
             raw.extend((part, number, section, items if is_item else -1) for part in parts if part)
             items += is_item
     stopwords = stopwords_for(language)
-    terms = [rank.tokens(_WORD.findall(part), stopwords) for part, *_ in raw]
+    words = [_WORD.findall(part) for part, *_ in raw]
+    terms = [rank.tokens(found, stopwords) for found in words]
     weights = rank.scores(
         [part for part, *_ in raw],
+        words,
         terms,
         [section for _, _, section, _ in raw],
         heading_openers=[_opens_section(raw, index) for index in range(len(raw))],

@@ -20,16 +20,17 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-MAX_CANDIDATES = 300
+MAX_CANDIDATES = 200
+MMR_POOL = 150  # the best sentences diversity chooses among
 NEIGHBOURS = 8
 DAMPING = 0.85
-ITERATIONS = 30
+ITERATIONS = 20
+TOLERANCE = 1e-4  # total change in rank below which the power iteration has converged
 NEAR_DUPLICATE = 0.5  # word-set overlap (Jaccard) above which two sentences make the same point
 REDUNDANCY_WEIGHT = 0.7
 FAIR_SHARE_WEIGHT = 0.6
 
 _NUMBER = re.compile(r"\d")
-_NAME = re.compile(r"(?<=[\w,;:]\s)[A-ZÀ-ÖØ-Þ][\w\u00c0-\u024f'\u2019-]+")
 # Words that mark a superlative or a surprise, in the six languages the engine writes.
 _SUPERLATIVE_WORDS = """
 best worst most least largest biggest smallest highest lowest fastest slowest first only never always record
@@ -47,6 +48,7 @@ def tokens(words: Sequence[str], stopwords: frozenset[str]) -> tuple[str, ...]:
 
 def scores(
     texts: Sequence[str],
+    words: Sequence[Sequence[str]],
     terms: Sequence[tuple[str, ...]],
     sections: Sequence[int],
     *,
@@ -58,18 +60,15 @@ def scores(
     if not count:
         return []
     idf = _idf(terms)
-    cheap = [
-        _weight(
-            sum(idf[word] for word in terms[i]) / math.sqrt(len(terms[i]) + 1), texts[i], i, count, heading_openers[i]
-        )
-        for i in range(count)
-    ]
+    factors = [_factor(texts[i], words[i], i, count, heading_openers[i]) for i in range(count)]
+    cheap = [factors[i] * sum(idf[word] for word in terms[i]) / math.sqrt(len(terms[i]) + 1) for i in range(count)]
     candidates = _candidates(cheap, sections)
     centrality = _lexrank([terms[i] for i in candidates], idf)
     top = max(centrality, default=0.0) or 1.0
-    result = [0.1 * value / (max(cheap) or 1.0) for value in cheap]
+    most = max(cheap) or 1.0
+    result = [0.1 * value / most for value in cheap]
     for position, index in enumerate(candidates):
-        result[index] = 1.0 + _weight(centrality[position] / top, texts[index], index, count, heading_openers[index])
+        result[index] = 1.0 + factors[index] * centrality[position] / top
     return result
 
 
@@ -90,6 +89,7 @@ def diverse_order(
     if not pool:
         return []
     top = max(score_of[i] for i in pool) or 1.0
+    size = len(pool)
     words = {index: frozenset(terms[index]) for index in pool}
     sizes: list[dict[int, int]] = [defaultdict(int), defaultdict(int)]
     for index in pool:
@@ -103,10 +103,8 @@ def diverse_order(
     remaining = list(pool)
 
     def gain(index: int) -> tuple[bool, float, int]:
-        over = sum(
-            taken_in[axis][units[index][axis]] - len(order) * sizes[axis][units[index][axis]] / len(pool)
-            for axis in (0, 1)
-        )
+        section, quarter = units[index]
+        over = taken_in[0][section] + taken_in[1][quarter] - len(order) * (sizes[0][section] + sizes[1][quarter]) / size
         value = score_of[index] / top - REDUNDANCY_WEIGHT * likeness[index] - FAIR_SHARE_WEIGHT * over / 2
         return (likeness[index] <= NEAR_DUPLICATE, value, -index)
 
@@ -148,13 +146,13 @@ def _idf(terms: Sequence[tuple[str, ...]]) -> dict[str, float]:
     return {word: math.log((1 + len(terms)) / (1 + found)) + 1.0 for word, found in frequency.items()}
 
 
-def _weight(base: float, text: str, index: int, count: int, heading_opener: bool) -> float:
-    """`base` times salience, the position prior and a length factor."""
+def _factor(text: str, words: Sequence[str], index: int, count: int, heading_opener: bool) -> float:
+    """Salience times the position prior and a length factor."""
     salience = 1.0
     if _NUMBER.search(text):
         salience += 0.35
-    salience += 0.08 * min(3, len(_NAME.findall(text)))
-    if any(word.strip(".,;:!?\"'()").lower() in _SUPERLATIVES for word in text.split()):
+    salience += 0.08 * min(3, sum(word[0].isupper() for word in words[1:]))  # names, past the sentence's start
+    if not _SUPERLATIVES.isdisjoint(map(str.lower, words)):
         salience += 0.15
     if heading_opener:
         salience += 0.15
@@ -162,9 +160,8 @@ def _weight(base: float, text: str, index: int, count: int, heading_opener: bool
     prior = 1.0 + 0.35 * (1.0 - place) ** 6 + 0.25 * place**6  # the opening, and the conclusion too
     if index == 0:
         prior *= 1.3  # the lead says what the article is
-    words = len(text.split())
-    length = 0.5 if words < 6 else 0.8 if words > 45 else 1.0
-    return base * salience * prior * length
+    length = 0.5 if len(words) < 6 else 0.8 if len(words) > 45 else 1.0
+    return salience * prior * length
 
 
 def _candidates(cheap: Sequence[float], sections: Sequence[int]) -> list[int]:
@@ -215,8 +212,13 @@ def _lexrank(terms: Sequence[tuple[str, ...]], idf: dict[str, float]) -> list[fl
     dangling = [not out for out in edges]
     for _ in range(ITERATIONS):
         spread = sum(rank[i] for i in range(count) if dangling[i]) / count
-        rank = [
-            (1 - DAMPING) / count + DAMPING * (spread + sum(rank[source] * share for source, share in incoming[i]))
-            for i in range(count)
-        ]
+        previous, rank = (
+            rank,
+            [
+                (1 - DAMPING) / count + DAMPING * (spread + sum(rank[source] * share for source, share in incoming[i]))
+                for i in range(count)
+            ],
+        )
+        if sum(abs(new - old) for new, old in zip(rank, previous, strict=True)) < TOLERANCE:
+            break
     return rank

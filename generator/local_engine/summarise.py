@@ -66,7 +66,7 @@ def _ranked(
     last_section = max((s.section for s in outline.sentences), default=-1)
     pool = sorted((s for s in sentences if s.index not in led), key=lambda s: (-s.score, s.index))
     order = leaders + rank.diverse_order(
-        [s.index for s in pool[: rank.MAX_CANDIDATES]],
+        [s.index for s in pool[: rank.MMR_POOL]],
         {s.index: s.score for s in pool},
         {s.index: s.terms for s in pool},
         {s.index: (s.section, s.index * 4 // count) for s in pool},
