@@ -27,8 +27,8 @@ def summarise(
     sections keep each section's best sentence ahead of any second sentence, so a how-to loses detail before it
     loses a step. `avoid` is the hook's content words: no chosen sentence says what the hook says."""
     if sum(2 * sentence.words for sentence in sentences) <= capacity * limit:
-        kept = rank.distinct([sentence.terms for sentence in sentences], avoid=(avoid,) if avoid else ())
-        bodies = render(tuple(sentences[position] for position in kept), outline, shape, limit)
+        distinct = rank.distinct([sentence.terms for sentence in sentences], avoid=(avoid,) if avoid else ())
+        bodies = render(tuple(sentences[position] for position in distinct), outline, shape, limit)
         if len(bodies) <= capacity:
             return bodies
     ranked = _ranked(sentences, outline, shape.structure, capacity * limit, avoid)
