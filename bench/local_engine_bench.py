@@ -6,8 +6,10 @@ The article is the five sample articles of tests/generator/articles/ (a how-to, 
 post, travel notes with URLs, emoji and Japanese) repeated until it passes 100 KB, each copy's paragraphs marked so
 no two are identical. The engine needs no database: it takes a `StyleSpec`, so Django is not set up. The weight
 and language caches are cleared before every run, so each run pays for measuring its text and detecting its language
-as a new article would. Two more lines time the parts this article's language brings: splitting it into sentences
-(sentencex) and detecting its language (py3langid, model loaded before timing, as a worker loads it at start).
+as a new article would. More lines time parts on their own: ranking the sentences (centrality, salience, position)
+and choosing among them (maximal marginal relevance), then the parts this article's language brings: splitting it
+into sentences (sentencex) and detecting its language (py3langid, model loaded before timing, as a worker loads it
+at start).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator import language, sentences, splitter  # noqa: E402 — the project root must be importable first
 from generator.domain import Article, StyleSpec, ThreadOptions  # noqa: E402
-from generator.local_engine import build_bodies  # noqa: E402
+from generator.local_engine import build_bodies, rank, read_article  # noqa: E402
 
 ARTICLES = ROOT / "tests" / "generator" / "articles"
 TARGET_MS = 100.0
@@ -86,7 +88,20 @@ def main() -> None:
         print(f"{label:<32} {tweets:>6} {median:>10.1f} {p99:>8.1f} {max(samples):>8.1f}  {verdict}")
     language.warm_up()
     paragraphs = article.text.split("\n\n")
+    found = read_article(article, language="en").sentences
+    texts, terms = [s.text for s in found], [s.terms for s in found]
+    words, sections, openers = [text.split() for text in texts], [s.section for s in found], [False] * len(found)
+    pool = sorted(found, key=lambda s: (-s.score, s.index))[: rank.MMR_POOL]
     parts = {
+        f"ranking {len(found)} sentences": lambda: rank.scores(texts, words, terms, sections, heading_openers=openers),
+        "choosing 25 tweets' worth (MMR)": lambda: rank.diverse_order(
+            [s.index for s in pool],
+            {s.index: s.score for s in pool},
+            {s.index: s.terms for s in pool},
+            {s.index: (s.section, s.index * 4 // len(found)) for s in pool},
+            cost={s.index: len(s.text) + 1 for s in pool},
+            budget=25 * 280,
+        ),
         "sentences, sentencex": lambda: [sentences.split_sentences(p, language="en") for p in paragraphs],
         "language detection": lambda: language.detect(article.text),
     }

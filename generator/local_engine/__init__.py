@@ -2,15 +2,18 @@
 
 It never invents content: every tweet is made of the article's own sentences plus a few fixed phrases (the hook's
 promise, labels such as "Q:", the closing line), written in the thread's language: the person's choice, else the
-article's (`generator.language`), with neutral marks (🧵) for a language it has no phrases for. When the article
-is longer than the thread may be, it keeps the most informative sentences in their original order, an extractive
-summary scored by content-word frequency, position and length. The style's `local_structure` decides the shape
+article's (`generator.language`), with neutral marks (🧵) for a language it has no phrases for. The hook is the
+article's strongest claim (preferably one with a number) and a promise. When the article is longer than the thread
+may be, it keeps the sentences that matter most in their original order: central (LexRank), salient (numbers, names,
+superlatives, the first lines under a heading), near the opening or the conclusion, drawn from every section and
+quarter, and never two that make the same point. The style's `local_structure` decides the shape
 (numbered steps, arrow tips, Q/A pairs, labelled news beats...). The same article and options always give the same
 thread.
 
 The parts, in the order a thread is made:
 
 - `outline`: reading the article (title, headings, paragraphs, sentences and their scores, keywords);
+- `rank`: how much each sentence matters, and an order to take them in that covers the article without repeats;
 - `summarise`: choosing the sentences that fit;
 - `render`: laying them out in the style's structure and packing them into tweets;
 - `frame`: the hook, the closing tweets and the hashtags around them;

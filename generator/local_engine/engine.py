@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from generator import splitter
 from generator.domain import MAX_TWEETS, REWRITE_INSTRUCTIONS, Article, StyleSpec, ThreadOptions
 from generator.errors import InputInvalid
-from generator.local_engine.frame import closing_tweets, hook, item_count, with_hashtags
+from generator.local_engine.frame import closing_tweets, hook, item_count, strongest_claim, tags_weight, with_hashtags
 from generator.local_engine.outline import headline, read_article
 from generator.local_engine.phrases import engine_language, phrases_for
 from generator.local_engine.render import Shape
@@ -18,6 +18,7 @@ from generator.local_engine.summarise import summarise
 
 WORDS_PER_TWEET = 120
 AUTO_MIN_TWEETS, AUTO_MAX_TWEETS = 3, 15
+HOOK_FRAME = 80  # room the hook keeps for its promise and the source link beside the claim
 
 
 class LocalEngine:
@@ -62,13 +63,19 @@ def build_bodies(*, article: Article, options: ThreadOptions, style: StyleSpec) 
     while capacity < 1 and closing:
         closing.pop()
         capacity += 1
-    sentences = outline.sentences
-    if not outline.title and sentences:
+    claim = strongest_claim(outline, structure, room=limit - HOOK_FRAME)
+    sentences = tuple(sentence for sentence in outline.sentences if sentence != claim)
+    if not claim and not outline.title and sentences:
         sentences = sentences[1:]  # the lead sentence is the hook
     phrases = phrases_for(outline.language)
     closing_line = phrases.hot_take_closing if structure == "hottake" else phrases.closings[options.tone]
-    content = summarise(sentences, outline, Shape(structure, closing_line), capacity, limit) if capacity > 0 else []
-    first = hook(outline, structure, options, limit, count=item_count(content, structure))
+    shape = Shape(structure, closing_line)
+    avoid = claim.terms if claim else ()
+    # The hook is a whole sentence now, so the hashtags' room is kept in the content's tweets instead.
+    room = limit - tags_weight(outline.keywords) if options.hashtags else limit
+    content = summarise(sentences, outline, shape, capacity, room, avoid=avoid) if capacity > 0 else []
+    count = item_count(content, structure)
+    first = hook(outline, structure, options, limit, count=count, claim=claim.text if claim else "")
     thread = [first, *content, *closing]
     if options.hashtags:
         thread = with_hashtags(thread, outline.keywords, limit)

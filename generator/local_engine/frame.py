@@ -1,19 +1,70 @@
-"""The thread's frame around the chosen sentences: the hook on top (headline and promise, and the source link
-unless it goes in a reply), the closing tweets (call to action, source link), and the hashtags.
+"""The thread's frame around the chosen sentences: the hook on top (the article's strongest claim and a promise,
+and the source link unless it goes in a reply), the closing tweets (call to action, source link), and the hashtags.
 """
 
 from __future__ import annotations
 
+import re
+
 from generator import splitter
 from generator.domain import ThreadOptions
-from generator.local_engine.outline import Outline, headline
+from generator.local_engine.outline import Outline, Sentence, headline
 from generator.local_engine.phrases import TIP_MARK, phrases_for
 
+# Styles whose items are the thread's backbone: the hook's claim never takes a step, a tip or a question away.
+_ITEMISED = frozenset({"howto", "tips", "case", "qa"})
+# First words that lean on a sentence before them, so a sentence opening with one cannot open a thread.
+_LEANING_WORDS = """
+and but so or yet also then thus that this these those it its they them their he she his her which however
+    und aber also dann das dies diese er sie es et mais donc puis cela ce il elle ils elles y pero entonces eso
+    esto ello él ella mas então isso isto ele ela e ma quindi poi questo questa lui lei"""
+_LEANING = frozenset(_LEANING_WORDS.split())
+_NUMBER = re.compile(r"\d")
+_LINK = re.compile(r"://|www\.", re.IGNORECASE)
+_OPENING_MARKS = "\"'(\u201c\u2018\u00ab\u201e"
+CLAIM_WORDS = (6, 40)
+NUMBER_PREFERENCE = 0.6  # a claim with a number wins unless the best claim scores this much higher
 
-def hook(outline: Outline, structure: str, options: ThreadOptions, limit: int, *, count: int) -> str:
-    """The title (or the lead sentence) and a one-line promise; the source link too unless it goes in a reply."""
+
+def strongest_claim(outline: Outline, structure: str, room: int) -> Sentence | None:
+    """The sentence the thread opens with: the most important one that stands alone (not a question, a list item
+    or a sentence leaning on the one before, no link) and fits in `room`, preferring one that has a number. An
+    article in headed sections states its case in its opening and its conclusion, so the claim comes from its
+    first or last section; itemised styles take it from the text before the first heading, so that no step, tip
+    or question goes missing from the thread."""
+    sections = {s.section for s in outline.sentences}
+    allowed = {-1} if structure in _ITEMISED else {min(sections, default=-1), max(sections, default=-1)}
+    headed = len(outline.headings) >= 2
+    standing = sorted(
+        (
+            s
+            for s in outline.sentences
+            if CLAIM_WORDS[0] <= s.words <= CLAIM_WORDS[1]
+            and s.item < 0
+            and (not headed or s.section in allowed)
+            and not s.text.endswith("?")
+            and s.text.split()[0].strip(_OPENING_MARKS).lower() not in _LEANING
+            and not _LINK.search(s.text)
+        ),
+        key=lambda s: (-s.score, s.index),
+    )
+    fitting = (s for s in standing if splitter.weigh(s.text) <= room)  # weighed lazily, best first
+    best = next(fitting, None)
+    if best is None or _NUMBER.search(best.text):
+        return best
+    for sentence in fitting:
+        if sentence.score < NUMBER_PREFERENCE * best.score:
+            break
+        if _NUMBER.search(sentence.text):
+            return sentence
+    return best
+
+
+def hook(outline: Outline, structure: str, options: ThreadOptions, limit: int, *, count: int, claim: str = "") -> str:
+    """The claim (else the title, else the lead sentence) and a one-line promise; the source link too unless it
+    goes in a reply."""
     phrases = phrases_for(outline.language)
-    title = headline(outline)
+    title = claim or headline(outline)
     if structure == "hottake":
         title = f"{phrases.hot_take_prefix} {title}"
     link = f"\n\n{outline.url}" if outline.url and not options.link_in_reply else ""
@@ -38,9 +89,18 @@ def closing_tweets(outline: Outline, options: ThreadOptions) -> list[str]:
     return [link] if link else []
 
 
+def tags_weight(keywords: tuple[str, ...]) -> int:
+    """How much of a tweet the hashtags take, with the blank line before them."""
+    return splitter.weigh(f"\n\n{_tags(keywords)}") if keywords else 0
+
+
+def _tags(keywords: tuple[str, ...]) -> str:
+    return " ".join(f"#{keyword}" for keyword in keywords)
+
+
 def with_hashtags(thread: list[str], keywords: tuple[str, ...], limit: int) -> list[str]:
     """One or two hashtags on the last tweet that has room (the hook as a last resort)."""
-    tags = " ".join(f"#{keyword}" for keyword in keywords)
+    tags = _tags(keywords)
     if not tags:
         return thread
     for position in (len(thread) - 1, 0):

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-import math
 import re
 from collections import Counter
 from collections.abc import Iterator
 
 from generator import sentences, splitter
 from generator.domain import Article
+from generator.local_engine import rank
 from generator.local_engine.stopwords import stopwords_for
 
 HEADING_MAX_WORDS = 12
@@ -37,6 +37,7 @@ class Sentence:
     item: int  # which bulleted or numbered list item it belongs to, -1 outside lists
     score: float
     words: int
+    terms: tuple[str, ...] = ()  # content words, lower-cased, sorted and unique
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,10 +104,16 @@ def read_article(article: Article, *, language: str) -> Outline:
             parts = [part.strip() for part in sentences.split_sentences(line, language=language)]
             raw.extend((part, number, section, items if is_item else -1) for part in parts if part)
             items += is_item
-    words = [_WORD.findall(part) for part, *_ in raw]
     stopwords = stopwords_for(language)
-    content = [_content_words(found, stopwords) for found in words]
-    frequencies = _frequencies(content)
+    words = [_WORD.findall(part) for part, *_ in raw]
+    terms = [rank.tokens(found, stopwords) for found in words]
+    weights = rank.scores(
+        [part for part, *_ in raw],
+        words,
+        terms,
+        [section for _, _, section, _ in raw],
+        heading_openers=[_opens_section(raw, index) for index in range(len(raw))],
+    )
     scored = tuple(
         Sentence(
             index=index,
@@ -114,10 +121,9 @@ def read_article(article: Article, *, language: str) -> Outline:
             paragraph=paragraph,
             section=section,
             item=item,
-            score=_score(
-                len(words[index]), content[index], index, len(raw), frequencies, first_in_paragraph=_first(raw, index)
-            ),
+            score=weights[index],
             words=len(part.split()),
+            terms=terms[index],
         )
         for index, (part, paragraph, section, item) in enumerate(raw)
     )
@@ -126,7 +132,7 @@ def read_article(article: Article, *, language: str) -> Outline:
         url=article.canonical_url or article.url,
         headings=tuple(headings),
         sentences=scored,
-        keywords=_keywords(text, frequencies) if stopwords else (),
+        keywords=_keywords(text, _frequencies(terms)) if stopwords else (),
         words=len(text.split()),
         items=items,
         language=language,
@@ -154,39 +160,16 @@ def _lines(paragraph: str) -> Iterator[tuple[str, bool]]:
         yield " ".join(prose), False
 
 
-def _first(raw: list[tuple[str, int, int, int]], index: int) -> bool:
-    """Whether the sentence opens its paragraph or list item."""
-    return index == 0 or raw[index - 1][1] != raw[index][1] or raw[index - 1][3] != raw[index][3]
+def _opens_section(raw: list[tuple[str, int, int, int]], index: int) -> bool:
+    """Whether the sentence is the first under its heading."""
+    return raw[index][2] >= 0 and (index == 0 or raw[index - 1][2] != raw[index][2])
 
 
-def _content_words(words: list[str], stopwords: frozenset[str]) -> set[str]:
-    lowered = (word.lower() for word in words)
-    return {word for word in lowered if len(word) > 2 and word not in stopwords and not word.isdigit()}
-
-
-def _frequencies(content: list[set[str]]) -> dict[str, float]:
+def _frequencies(content: list[tuple[str, ...]]) -> dict[str, float]:
     """Each content word's share of the most common one, counting the sentences it appears in."""
     counts = Counter(word for words in content for word in words)
     top = max(counts.values(), default=1)
     return {word: count / top for word, count in counts.items()}
-
-
-def _score(
-    words: int, content: set[str], index: int, total: int, frequencies: dict[str, float], *, first_in_paragraph: bool
-) -> float:
-    """Informative sentences use the article's frequent content words; leads and paragraph openers carry the
-    argument; very short fragments and run-ons are rarely the point."""
-    score = sum(frequencies.get(word, 0.0) for word in content) / math.sqrt(max(words, 1))
-    score *= 1.0 + 0.3 * (1.0 - index / max(total, 1))
-    if index == 0:
-        score *= 1.5
-    elif first_in_paragraph:
-        score *= 1.2
-    if words < 5:
-        score *= 0.5
-    elif words > 45:
-        score *= 0.8
-    return score
 
 
 def _keywords(text: str, frequencies: dict[str, float]) -> tuple[str, ...]:
