@@ -1,5 +1,5 @@
 """The generator in the admin: styles are tuned here; threads are looked at (their words belong to their owners);
-the generation ledger is read-only, since it is what the quota is counted from."""
+the generation and rewrite ledgers are read-only, since the quota and the rewrite allowance are counted from them."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from generator.services import (
     thread_save,
     thread_unshare_many,
 )
+from threadr.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(Style)
@@ -123,17 +124,8 @@ class ThreadAdmin(admin.ModelAdmin):
         self.message_user(request, f"{stopped} threads are no longer shared.", messages.SUCCESS)
 
 
-class LedgerAdmin(admin.ModelAdmin):
-    """A ledger the generator writes and nobody edits: read-only, with the thread as a link."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class LedgerAdmin(ReadOnlyAdmin):
+    """A ledger the generator writes and nobody edits, with the thread as a link."""
 
     @admin.display(description="thread")
     def thread_link(self, row: Generation | Rewrite) -> str | None:
