@@ -151,7 +151,7 @@ def _entries(sentences: tuple[Sentence, ...], outline: Outline) -> list[Entry]:
         return intro + [
             Entry(
                 " ".join(s.text for s in sentences if s.section == section),
-                label=_STEP_PREFIX.sub("", outline.headings[section]),
+                label=_heading(_STEP_PREFIX.sub("", outline.headings[section])),
             )
             for section in sections
         ]
@@ -202,8 +202,15 @@ def _render_beats(labels_of: Callable[[Phrases], tuple[str, str, str]]) -> Rende
 
 
 def _label(heading: str) -> str:
-    heading = heading.rstrip(":")
+    heading = _heading(heading).rstrip(":")
     return heading if heading.endswith("?") else f"{heading}:"
+
+
+def _heading(heading: str) -> str:
+    """A heading to put in front of sentences. One with a label of its own ("Step three: restore every week") has
+    what follows its colon capitalised, so the tweet does not read as opening mid-sentence."""
+    prefix, colon, rest = heading.partition(": ")
+    return f"{prefix}: {rest[0].upper()}{rest[1:]}" if colon and rest else heading
 
 
 def _render_qa(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:

@@ -11,7 +11,6 @@ from generator.local_engine.render import Shape, render
 
 # Styles built from sections, steps or questions: dropping a whole section would lose a step, not a detail.
 SECTIONED = frozenset({"howto", "tips", "case", "qa"})
-REPAIRS = 4  # renderings tried with the sentences that broke a tweet taken out, before a choice counts as unfit
 
 
 def summarise(
@@ -37,15 +36,20 @@ def summarise(
 
     def fitting(chosen: list[Sentence]) -> list[str] | None:
         standing = set(standalone.keep_standing((s.index for s in chosen), tied, shown=shown))
-        for _ in range(REPAIRS):
+        while True:  # each round takes at least one sentence out
             kept = tuple(s for s in chosen if s.index in standing)
             bodies = render(kept, outline, shape, limit)
             flawed = [body for body in bodies if standalone.flawed(body, outline.language)]
             if not flawed:
                 return bodies if len(bodies) <= capacity else None
             culprits = {s.index for s in kept if any(_breaks(s, body) for body in flawed)}
+            if not culprits:  # flawed by a label: the sentences under it go (a label left alone, those after it)
+                at = bodies.index(flawed[0])
+                near = [body for body in bodies[at : at + 2] if any(s.text[:40] in body for s in kept)][:1]
+                culprits = {s.index for s in kept for body in near if s.text[:40] in body}
+            if not culprits:
+                return None
             standing = set(standalone.keep_standing(standing - culprits, tied, shown=shown))
-        return None
 
     if sum(2 * sentence.words for sentence in sentences) <= capacity * limit:
         distinct = rank.distinct([sentence.terms for sentence in sentences], avoid=(avoid,) if avoid else ())

@@ -173,3 +173,18 @@ def test_it_names_a_person_in_full_before_quoting_them_by_surname() -> None:
     assert quote.ties.introducer == 0
     assert keep_standing([quote.index], tied) == []
     assert keep_standing([0, quote.index], tied) == [0, quote.index]
+
+
+@pytest.mark.parametrize("structure", ["howto", "news", "case"])
+def test_it_capitalises_what_follows_a_heading_s_own_label(structure: str) -> None:
+    sections = [
+        ("Step one: copy the files", "Copy the whole home folder to a disk that lives in another room."),
+        ("Step two: test the copy", "Open a few files from the copy every month to be sure it can be read."),
+        ("Step three: write it down", "Keep a one-page note of how to restore, next to the disk itself."),
+    ]
+    text = "\n\n".join(f"## {heading}\n\n{body}" for heading, body in sections)
+
+    thread = make_thread(article_from_text(f"# Backups that work\n\n{text}"), structure, max_tweets=5)
+
+    assert any("Step two: Test the copy" in tweet for tweet in thread)
+    assert not any("Step two: test the copy" in tweet for tweet in thread)
