@@ -14,7 +14,9 @@ The parts, in the order a thread is made:
 
 - `outline`: reading the article (title, headings, paragraphs, sentences and their scores, keywords);
 - `rank`: how much each sentence matters, and an order to take them in that covers the article without repeats;
-- `summarise`: choosing the sentences that fit;
+- `standalone`: what each sentence needs beside it to stand in a tweet (the sentence before a leaning opener, the
+  continuation of a lead-in colon, the sentence closing a quote, the introduction of a person quoted by surname);
+- `summarise`: choosing the sentences that fit, so that every tweet stands on its own;
 - `render`: laying them out in the style's structure and packing them into tweets;
 - `frame`: the hook, the closing tweets and the hashtags around them;
 - `phrases`: every fixed phrase the engine adds, per language, and `stopwords` the words too common to count;

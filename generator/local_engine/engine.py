@@ -71,9 +71,10 @@ def build_bodies(*, article: Article, options: ThreadOptions, style: StyleSpec) 
     closing_line = phrases.hot_take_closing if structure == "hottake" else phrases.closings[options.tone]
     shape = Shape(structure, closing_line)
     avoid = claim.terms if claim else ()
+    shown = frozenset({claim.index}) if claim else frozenset()
     # The hook is a whole sentence now, so the hashtags' room is kept in the content's tweets instead.
     room = limit - tags_weight(outline.keywords) if options.hashtags else limit
-    content = summarise(sentences, outline, shape, capacity, room, avoid=avoid) if capacity > 0 else []
+    content = summarise(sentences, outline, shape, capacity, room, avoid=avoid, shown=shown) if capacity > 0 else []
     count = item_count(content, structure)
     first = hook(outline, structure, options, limit, count=count, claim=claim.text if claim else "")
     thread = [first, *content, *closing]

@@ -10,18 +10,12 @@ from generator import splitter
 from generator.domain import ThreadOptions
 from generator.local_engine.outline import Outline, Sentence, headline
 from generator.local_engine.phrases import TIP_MARK, phrases_for
+from generator.local_engine.standalone import ALONE
 
 # Styles whose items are the thread's backbone: the hook's claim never takes a step, a tip or a question away.
 _ITEMISED = frozenset({"howto", "tips", "case", "qa"})
-# First words that lean on a sentence before them, so a sentence opening with one cannot open a thread.
-_LEANING_WORDS = """
-and but so or yet also then thus that this these those it its they them their he she his her which however
-    und aber also dann das dies diese er sie es et mais donc puis cela ce il elle ils elles y pero entonces eso
-    esto ello él ella mas então isso isto ele ela e ma quindi poi questo questa lui lei"""
-_LEANING = frozenset(_LEANING_WORDS.split())
 _NUMBER = re.compile(r"\d")
 _LINK = re.compile(r"://|www\.", re.IGNORECASE)
-_OPENING_MARKS = "\"'(\u201c\u2018\u00ab\u201e"
 CLAIM_WORDS = (6, 40)
 NUMBER_PREFERENCE = 0.6  # a claim with a number wins unless the best claim scores this much higher
 
@@ -43,7 +37,7 @@ def strongest_claim(outline: Outline, structure: str, room: int) -> Sentence | N
             and s.item < 0
             and (not headed or s.section in allowed)
             and not s.text.endswith("?")
-            and s.text.split()[0].strip(_OPENING_MARKS).lower() not in _LEANING
+            and s.ties == ALONE
             and not _LINK.search(s.text)
         ),
         key=lambda s: (-s.score, s.index),

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from generator import sentences, splitter
 from generator.domain import Article
-from generator.local_engine import rank
+from generator.local_engine import rank, standalone
 from generator.local_engine.stopwords import stopwords_for
 
 HEADING_MAX_WORDS = 12
@@ -38,6 +38,7 @@ class Sentence:
     score: float
     words: int
     terms: tuple[str, ...] = ()  # content words, lower-cased, sorted and unique
+    ties: standalone.Ties = standalone.ALONE  # what it needs beside it to stand in a tweet
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,6 +115,9 @@ def read_article(article: Article, *, language: str) -> Outline:
         [section for _, _, section, _ in raw],
         heading_openers=[_opens_section(raw, index) for index in range(len(raw))],
     )
+    tied = standalone.ties(
+        [part for part, *_ in raw], [paragraph for _, paragraph, _, _ in raw], [item for *_, item in raw], language
+    )
     scored = tuple(
         Sentence(
             index=index,
@@ -124,6 +128,7 @@ def read_article(article: Article, *, language: str) -> Outline:
             score=weights[index],
             words=len(part.split()),
             terms=terms[index],
+            ties=tied[index],
         )
         for index, (part, paragraph, section, item) in enumerate(raw)
     )

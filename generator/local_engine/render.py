@@ -29,6 +29,7 @@ class Block:
     text: str
     fresh: bool = False  # starts a new tweet
     joiner: str = "\n\n"
+    parts: tuple[str, ...] = ()  # where the text may be cut when it fits nowhere whole: between tied runs
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _pack(blocks: list[Block], limit: int) -> list[str]:
             continue
         if current:
             bodies.append(current)
-        *whole, current = splitter.fit_text(block.text, limit=limit)
+        *whole, current = _cut(block, limit)
         bodies.extend(whole)
         weight = splitter.weigh(current)
     if current:
@@ -75,11 +76,33 @@ def _pack(blocks: list[Block], limit: int) -> list[str]:
     return bodies
 
 
+def _cut(block: Block, limit: int) -> list[str]:
+    """A block too long for one tweet, cut between its parts (sentences tied together stay together), as many
+    to a tweet as fit; the splitter cuts a part that fits nowhere, or a block without parts."""
+    if not block.parts:
+        return splitter.fit_text(block.text, limit=limit)
+    bodies: list[str] = []
+    current = ""
+    for part in block.parts:
+        joined = f"{current} {part}" if current else part
+        if splitter.weigh(joined) <= limit:
+            current = joined
+            continue
+        if current:
+            bodies.append(current)
+        *whole, current = splitter.fit_text(part, limit=limit)
+        bodies.extend(whole)
+    return [*bodies, current] if current else bodies
+
+
 def _paragraphs(sentences: tuple[Sentence, ...]) -> list[list[Sentence]]:
+    """Runs of sentences from one paragraph or list item; a sentence tied to the one before it (it leans on it, or
+    that one leads in to it) joins its run even across paragraphs, so the two share a tweet."""
     groups: list[list[Sentence]] = []
     for sentence in sentences:
         previous = groups[-1][-1] if groups else None
-        if previous and (previous.paragraph, previous.item) == (sentence.paragraph, sentence.item):
+        tied = previous and previous.index + 1 == sentence.index and (sentence.ties.before or previous.ties.after)
+        if previous and (tied or (previous.paragraph, previous.item) == (sentence.paragraph, sentence.item)):
             groups[-1].append(sentence)
         else:
             groups.append([sentence])
@@ -90,13 +113,31 @@ def _joined(group: list[Sentence]) -> str:
     return " ".join(sentence.text for sentence in group)
 
 
+def _runs(group: list[Sentence]) -> tuple[str, ...]:
+    """The group's text in runs of sentences tied together."""
+    runs: list[list[Sentence]] = []
+    for sentence in group:
+        if runs and (sentence.ties.before or runs[-1][-1].ties.after):
+            runs[-1].append(sentence)
+        else:
+            runs.append([sentence])
+    return tuple(_joined(run) for run in runs)
+
+
+def _block(group: list[Sentence], *, label: str = "", fresh: bool = False) -> Block:
+    """A paragraph's sentences as one block (under `label` when given), cut only between tied runs."""
+    first, *rest = _runs(group)
+    head = f"{label}\n{first}" if label else first
+    return Block(f"{head} {' '.join(rest)}" if rest else head, fresh=fresh, parts=(head, *rest))
+
+
 def _render_summary(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:
-    return [Block(_joined(group)) for group in _paragraphs(sentences)]
+    return [_block(group) for group in _paragraphs(sentences)]
 
 
 def _render_story(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:
     """One beat per tweet: each paragraph starts a new tweet."""
-    return [Block(_joined(group), fresh=True) for group in _paragraphs(sentences)]
+    return [_block(group, fresh=True) for group in _paragraphs(sentences)]
 
 
 def _entries(sentences: tuple[Sentence, ...], outline: Outline) -> list[Entry]:
@@ -110,7 +151,7 @@ def _entries(sentences: tuple[Sentence, ...], outline: Outline) -> list[Entry]:
         return intro + [
             Entry(
                 " ".join(s.text for s in sentences if s.section == section),
-                label=_STEP_PREFIX.sub("", outline.headings[section]),
+                label=_heading(_STEP_PREFIX.sub("", outline.headings[section])),
             )
             for section in sections
         ]
@@ -153,7 +194,7 @@ def _render_beats(labels_of: Callable[[Phrases], tuple[str, str, str]]) -> Rende
         else:
             names = [labels[min(len(labels) - 1, n * len(labels) // len(groups))] for n in range(len(groups))]
         return [
-            Block(f"{name}\n{_joined(group)}", fresh=True) if not n or name != names[n - 1] else Block(_joined(group))
+            _block(group, label=name, fresh=True) if not n or name != names[n - 1] else _block(group)
             for n, (name, group) in enumerate(zip(names, groups, strict=True))
         ]
 
@@ -161,8 +202,15 @@ def _render_beats(labels_of: Callable[[Phrases], tuple[str, str, str]]) -> Rende
 
 
 def _label(heading: str) -> str:
-    heading = heading.rstrip(":")
+    heading = _heading(heading).rstrip(":")
     return heading if heading.endswith("?") else f"{heading}:"
+
+
+def _heading(heading: str) -> str:
+    """A heading to put in front of sentences. One with a label of its own ("Step three: restore every week") has
+    what follows its colon capitalised, so the tweet does not read as opening mid-sentence."""
+    prefix, colon, rest = heading.partition(": ")
+    return f"{prefix}: {rest[0].upper()}{rest[1:]}" if colon and rest else heading
 
 
 def _render_qa(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:

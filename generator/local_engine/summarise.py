@@ -5,7 +5,7 @@ original order, as many as still render into the tweets there is room for.
 
 from __future__ import annotations
 
-from generator.local_engine import rank
+from generator.local_engine import rank, standalone
 from generator.local_engine.outline import Outline, Sentence
 from generator.local_engine.render import Shape, render
 
@@ -21,28 +21,85 @@ def summarise(
     limit: int,
     *,
     avoid: tuple[str, ...] = (),
+    shown: frozenset[int] = frozenset(),
 ) -> list[str]:
     """Render all sentences if they fit in `capacity` tweets; otherwise the best `k` in article order, with `k`
     the largest a binary search finds that fits, in the order `rank.diverse_order` gives. Styles built from
     sections keep each section's best sentence ahead of any second sentence, so a how-to loses detail before it
-    loses a step. `avoid` is the hook's content words: no chosen sentence says what the hook says."""
+    loses a step. `avoid` is the hook's content words: no chosen sentence says what the hook says; `shown` the
+    hook's sentence, which may introduce a person a chosen sentence quotes.
+
+    Every tweet stands on its own (`standalone`): a sentence comes with those it is tied to or not at all, and a
+    rendering with a tweet that still leans on another, ends on a lead-in colon or leaves a quote open does not
+    count as fitting."""
+    tied = [sentence.ties for sentence in outline.sentences]
+
+    def fitting(chosen: list[Sentence]) -> list[str] | None:
+        standing = set(standalone.keep_standing((s.index for s in chosen), tied, shown=shown))
+        while True:  # each round takes at least one sentence out
+            kept = tuple(s for s in chosen if s.index in standing)
+            bodies = render(kept, outline, shape, limit)
+            flawed = [body for body in bodies if standalone.flawed(body, outline.language)]
+            if not flawed:
+                return bodies if len(bodies) <= capacity else None
+            culprits = {s.index for s in kept if any(_breaks(s, body) for body in flawed)}
+            if not culprits:  # flawed by a label: the sentences under it go (a label left alone, those after it)
+                at = bodies.index(flawed[0])
+                near = [body for body in bodies[at : at + 2] if any(s.text[:40] in body for s in kept)][:1]
+                culprits = {s.index for s in kept for body in near if s.text[:40] in body}
+            if not culprits:
+                return None
+            standing = set(standalone.keep_standing(standing - culprits, tied, shown=shown))
+
     if sum(2 * sentence.words for sentence in sentences) <= capacity * limit:
         distinct = rank.distinct([sentence.terms for sentence in sentences], avoid=(avoid,) if avoid else ())
-        bodies = render(tuple(sentences[position] for position in distinct), outline, shape, limit)
-        if len(bodies) <= capacity:
+        bodies = fitting([sentences[position] for position in distinct])
+        if bodies is not None:
             return bodies
     ranked = _ranked(sentences, outline, shape.structure, capacity * limit, avoid)
+    ranked = _with_ties(ranked, sentences, outline, shown)
     high = len(ranked)
     low, best = 1, []
     while low <= high:
         middle = (low + high) // 2
-        kept = tuple(sorted(ranked[:middle], key=lambda sentence: sentence.index))
-        candidate = render(kept, outline, shape, limit)
-        if len(candidate) <= capacity:
+        candidate = fitting(sorted(ranked[:middle], key=lambda sentence: sentence.index))
+        if candidate is not None:
             best, low = candidate, middle + 1
         else:
             high = middle - 1
-    return best or render(tuple(ranked[:1]), outline, shape, limit)[:capacity]
+    if best:
+        return best
+    alone = (fitting([sentence]) for sentence in ranked)
+    # An article of nothing but sentences too long for a tweet still gets a thread, cut where the splitter cuts.
+    found = next((bodies for bodies in alone if bodies), None)
+    return found or render(tuple(ranked[:1]), outline, shape, limit)[:capacity]
+
+
+def _breaks(sentence: Sentence, body: str) -> bool:
+    """Whether `sentence` is to blame for a tweet that does not stand alone: it is in the tweet and leans on a
+    sentence that ended up in another tweet, or leads in to one, or was cut across tweets."""
+    text = sentence.text
+    whole = text in body
+    if not whole and (text[:40] in body or text[-40:] in body):
+        return True  # cut across tweets
+    return whole and (sentence.ties != standalone.ALONE or standalone.opening(body).startswith(text[:40]))
+
+
+def _with_ties(
+    ranked: list[Sentence], sentences: tuple[Sentence, ...], outline: Outline, shown: frozenset[int]
+) -> list[Sentence]:
+    """`ranked` with each sentence's tied neighbours, and the sentence introducing a person it quotes, taken with
+    it (just before or after it in the order), so that a prefix of the order keeps them together."""
+    available = {sentence.index: sentence for sentence in sentences}
+    tied = [sentence.ties for sentence in outline.sentences]
+    order: dict[int, None] = {}
+    for sentence in ranked:
+        introducer = sentence.ties.introducer
+        needed = [] if introducer < 0 or introducer in shown else list(standalone.unit(introducer, tied))
+        for index in (*needed, *standalone.unit(sentence.index, tied)):
+            if index in available:
+                order.setdefault(index)
+    return [available[index] for index in order]
 
 
 def _ranked(
