@@ -11,10 +11,12 @@ It recreates the bench database (`BENCH_DATABASE_URL`) and uses the bench Redis 
 
 from __future__ import annotations
 
+import cProfile
 import gc
 import importlib
 import json
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -115,6 +117,12 @@ def main() -> None:
                 f"{name:<48} {statistics.median(spent) * 1000:>8.2f} ms "
                 f"{quartiles[0] * 1000:>6.2f}-{quartiles[2] * 1000:.2f} ms {query_counts[name]:>8}"
             )
+        profiled = os.environ.get("PROFILE")  # e.g. PROFILE=threads: where that request's CPU goes
+        if profiled:
+            action = next(action for name, (action, _) in requests.items() if profiled in name)
+            profile = cProfile.Profile()
+            profile.runcall(lambda: [action() for _ in range(50)])
+            pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("PROFILE_ROWS", "30")))
         if os.environ.get("SHOW_QUERIES"):
             for name, (action, _) in requests.items():
                 with CaptureQueriesContext(connection) as queries:
