@@ -122,7 +122,8 @@ def main() -> None:
             action = next(action for name, (action, _) in requests.items() if profiled in name)
             profile = cProfile.Profile()
             profile.runcall(lambda: [action() for _ in range(50)])
-            pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("PROFILE_ROWS", "30")))
+            rows = int(os.environ.get("PROFILE_ROWS", "30"))
+            pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(rows)
         if os.environ.get("SHOW_QUERIES"):
             for name, (action, _) in requests.items():
                 with CaptureQueriesContext(connection) as queries:
