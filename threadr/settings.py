@@ -11,6 +11,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 
 from threadr.lib.env import (
+    BadSetting,
     MissingSetting,
     database_from_url,
     email_from_url,
@@ -35,6 +36,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if
 if not ALLOWED_HOSTS:
     raise MissingSetting("ALLOWED_HOSTS", "required when DEBUG is off, e.g. threadr.example.com")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# The address people reach Threadr at, for links built outside a request (mail a worker sends, the OAuth
+# callback, share images). Without it: the development server in debug, else https:// and the first host.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise BadSetting("SITE_URL", "must start with http:// or https://, e.g. https://threadr.example.com")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -71,3 +71,19 @@ def test_it_starts_on_embedded_defaults_in_debug_mode(tmp_path):
     result = manage("check", env=env, drop=("SECRET_KEY", "ALLOWED_HOSTS"))
 
     assert result.returncode == 0, result.stderr
+
+
+def test_site_url_defaults_to_https_on_the_first_allowed_host():
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.SITE_URL)", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "https://threadr.example.com"
+
+
+def test_a_site_url_without_a_scheme_stops_start_up_with_one_line():
+    result = manage("check", env={**PRODUCTION_ENV, "SITE_URL": "threadr.example.com"})
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Threadr cannot start: SITE_URL must start with http:// or https://, e.g. https://threadr.example.com."
+    ]

@@ -19,6 +19,13 @@ class MissingSetting(SystemExit):
         super().__init__(f"Threadr cannot start: {name} is not set ({why}).")
 
 
+class BadSetting(SystemExit):
+    """Raised at start-up when a variable is set but unusable; prints one line and exits 1."""
+
+    def __init__(self, name: str, why: str) -> None:
+        super().__init__(f"Threadr cannot start: {name} {why}.")
+
+
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
 
