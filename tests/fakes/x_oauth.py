@@ -231,6 +231,10 @@ class XOAuth:
             answer["refresh_token"] = refresh.value
         return answer
 
+    def grant(self, *, user_id: str, scope: str) -> dict[str, Any]:
+        """A token answer for `user_id`, as if they had just connected through the authorize page."""
+        return self._issue(user_id=user_id, client_id=self.client_id, scope=scope, grant=next(self._grants))
+
     # --- bearer checks for the API -------------------------------------------------------------------------------
 
     def bearer(self, authorization: str, *, needs: tuple[str, ...]) -> Token:

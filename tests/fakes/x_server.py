@@ -13,9 +13,12 @@ Endpoints: `GET /i/oauth2/authorize` (answers at once with the redirect a user's
 - `POST /2/tweets` answers carry `x-rate-limit-limit`, `-remaining` and `-reset` (epoch seconds), plus the
   `x-user-limit-24hour-*` and `x-app-limit-24hour-*` triples when those caps are set.
 
-Tests script faults, each for the next `times` posts (`fail_tweets`, `accept_then_hang`, `accept_then_drop`,
-`drop_tweets`, `rate_limit_tweets`) or API calls (`refuse_auth`), and read the state: `posted(user)`, `tweet_calls`,
-`requests`, `oauth.tokens`, `oauth.authorize_requests`.
+Tests script faults (`x_faults.py`: `fail_tweets`, `rate_limit_tweets`, `accept_then_hang`, `accept_then_drop`,
+`drop_tweets`, `refuse_auth`, `fail_timeline`, `rate_limit_timeline`), tune `posts` (`tweet_limit`,
+`user_daily_limit`, `app_daily_limit`, `timeline_lag`, and `duplicate_window = 0` to see a post made twice rather
+than X's refusal of the second) and read the state: `posted(user)`, `sent_texts()`, `tweet_calls`,
+`calls(method, path)`, `requests`, `tokens_of(user, kind)`, `oauth.authorize_requests`. `on_request` and
+`on_tweet` let a test act at the moment a request arrives or a post is stored (hold it, kill a worker).
 
 Test modules bind the fixture (`fake_x = x_server.fake_x`); it points the X_* settings at the server. For worker
 processes, pass `fake.settings()` as environment variables.
@@ -29,16 +32,17 @@ import json
 import select
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from tests.fakes.x_faults import ACCEPTED, ARRIVAL, AUTH, TIMELINE, TWEET, XFaults, forced_limit_headers
 from tests.fakes.x_oauth import XError, XOAuth, problem
 from tests.fakes.x_tweets import Tweet, XTweets
 
@@ -74,10 +78,11 @@ class Answer:
     tweet: Tweet | None = None  # the post this request stored
 
 
-class FakeX:
+class FakeX(XFaults):
     """State, faults and routing; the HTTP handler below only moves bytes."""
 
     def __init__(self, *, client_id: str = CLIENT_ID, client_secret: str = "") -> None:
+        super().__init__()
         self.base_url = ""
         self.client_id, self.client_secret = client_id, client_secret
         self.hang_seconds = 30.0  # how long a hung answer waits for the client to give up
@@ -96,8 +101,9 @@ class FakeX:
             self.posts = XTweets()
             self.users: dict[str, XUser] = {}
             self.requests: list[ReceivedRequest] = []
+            self.errors: list[str] = []  # the fake's own crashes: the fixture fails the test on any
             self.deny_authorization = False
-            self._faults: dict[str, deque[dict[str, Any]]] = {}
+            self.clear_faults()
             self._user_ids = itertools.count(1)
             self.user = self.add_user("threadr_writer", "Threadr Writer")
             self.signed_in: XUser | None = self.user
@@ -116,6 +122,12 @@ class FakeX:
         """`user` is the one who consents on the next authorize pages."""
         self.signed_in = user
 
+    def grant(self, user: XUser | None = None, *, scope: str = SCOPES) -> dict[str, Any]:
+        """A token answer (access and refresh token) for `user`, the default user if none, without the authorize
+        page: for tests that start from a connected account."""
+        with self.lock:
+            return self.oauth.grant(user_id=(user or self.user).id, scope=scope)
+
     def settings(self) -> dict[str, str]:
         """The X_* settings (or environment variables) that point Threadr at this fake."""
         return {
@@ -127,48 +139,6 @@ class FakeX:
             "X_REVOKE_URL": f"{self.base_url}/2/oauth2/revoke",
         }
 
-    # --- faults, each for the next `times` matching requests -----------------------------------------------------
-
-    def fail_tweets(self, status: int = 503, times: int = 1) -> None:
-        """The next posts answer `status` (a 5xx, say) and are not stored."""
-        self._add("tweet", times, kind="fail", status=status)
-
-    def accept_then_hang(self, times: int = 1) -> None:
-        """The next posts are stored, then no answer comes: the client times out (or gives up after
-        `hang_seconds`, when the fake closes the connection)."""
-        self._add("accepted", times, kind="hang")
-
-    def accept_then_drop(self, times: int = 1) -> None:
-        """The next posts are stored, then the connection closes without an answer."""
-        self._add("accepted", times, kind="drop")
-
-    def drop_tweets(self, times: int = 1) -> None:
-        """The next posts' connections close before the request is read: nothing is stored."""
-        self._add("arrival", times, kind="drop")
-
-    def rate_limit_tweets(
-        self,
-        times: int = 1,
-        *,
-        reset_in: int = 900,
-        user_24h_reset_in: int | None = None,
-        app_24h_reset_in: int | None = None,
-    ) -> None:
-        """The next posts answer 429 with resets `reset_in` seconds from now (and the 24-hour ones when given)."""
-        self._add("tweet", times, kind="429", resets=(reset_in, user_24h_reset_in, app_24h_reset_in))
-
-    def refuse_auth(self, times: int = 1) -> None:
-        """The next API calls (users/me, posts, timeline, delete) answer 401 whatever token they carry."""
-        self._add("auth", times, kind="401")
-
-    def _add(self, target: str, times: int, **fault: Any) -> None:
-        with self.lock:
-            self._faults.setdefault(target, deque()).extend([fault] * times)
-
-    def _take(self, target: str) -> dict[str, Any] | None:
-        queue = self._faults.get(target)
-        return queue.popleft() if queue else None
-
     # --- what tests read -----------------------------------------------------------------------------------------
 
     def posted(self, user: XUser) -> list[Tweet]:
@@ -176,11 +146,31 @@ class FakeX:
         with self.lock:
             return self.posts.of(user.id)
 
+    def calls(self, method: str, path: str) -> int:
+        """How many requests arrived for `method` and `path` (a prefix when it ends in "/")."""
+        with self.lock:
+            return sum(
+                1
+                for request in self.requests
+                if request.method == method
+                and (request.path == path or (path.endswith("/") and request.path.startswith(path)))
+            )
+
     @property
     def tweet_calls(self) -> int:
         """How many `POST /2/tweets` requests arrived, refused and dropped ones included."""
+        return self.calls("POST", "/2/tweets")
+
+    def sent_texts(self) -> list[str]:
+        """The text of every post request that was read, in order, refused ones included."""
         with self.lock:
-            return sum(1 for request in self.requests if (request.method, request.path) == ("POST", "/2/tweets"))
+            return [
+                request.body["text"]
+                for request in self.requests
+                if (request.method, request.path) == ("POST", "/2/tweets")
+                and isinstance(request.body, dict)
+                and "text" in request.body
+            ]
 
     def tokens_of(self, user: XUser, kind: str, *, live: bool = False) -> list[str]:
         with self.lock:
@@ -193,11 +183,11 @@ class FakeX:
         """A request's line and headers are in; False: drop its connection before reading the rest."""
         if self.on_request is not None:
             self.on_request(method, path)
-        with self.lock:
-            if (method, path) == ("POST", "/2/tweets") and self._take("arrival"):
+        if (method, path) == ("POST", "/2/tweets") and self.take_fault(ARRIVAL):
+            with self.lock:
                 self.requests.append(ReceivedRequest(method, path, {}, {}, None, time.time()))
-                return False
-            return True
+            return False
+        return True
 
     def answer(self, request: ReceivedRequest) -> Answer:
         with self.lock:
@@ -206,6 +196,9 @@ class FakeX:
                 answer = self._route(request)
             except XError as error:
                 answer = Answer(error.status, error.body, tuple(error.headers.items()))
+            except Exception as error:  # a bug in the fake: say so in the test, not only in a 500
+                self.errors.append(f"{request.method} {request.path}: {error!r}")
+                answer = Answer(500, problem(500, "Internal Server Error", f"The fake X crashed: {error!r}").body)
         if answer.tweet is not None and self.on_tweet is not None:
             self.on_tweet(answer.tweet)
         return answer
@@ -226,7 +219,7 @@ class FakeX:
         parts = path.strip("/").split("/")
         if parts[:1] != ["2"]:
             raise problem(404, "Not Found Error", f"Unknown path: {path}.")
-        if self._take("auth"):
+        if self.take_fault(AUTH):
             raise problem(401, "Unauthorized")
         if (method, parts) == ("GET", ["2", "users", "me"]):
             user = self.users[self.oauth.bearer(authorization, needs=READ_SCOPES).user_id]
@@ -237,24 +230,31 @@ class FakeX:
             user_id = self.oauth.bearer(authorization, needs=TWEET_SCOPES).user_id
             return Answer(200, self.posts.delete(user_id, parts[2]))
         if method == "GET" and parts[:2] == ["2", "users"] and parts[3:] == ["tweets"]:
-            self.oauth.bearer(authorization, needs=READ_SCOPES)
-            if parts[2] not in self.users:
-                return Answer(200, {"errors": [_user_not_found(parts[2])]})
-            return Answer(200, self.posts.timeline(parts[2], request.query))
+            reader = self.oauth.bearer(authorization, needs=READ_SCOPES).user_id
+            return self._timeline(reader, parts[2], request.query)
         raise problem(404, "Not Found Error", f"Unknown path: {method} {path}.")
 
     def _post(self, user_id: str, body: Any) -> Answer:
-        fault = self._take("tweet") or {}
-        if fault.get("kind") == "fail":
-            status = fault["status"]
-            raise problem(status, "Service Unavailable" if status == 503 else "Internal Server Error")
-        if fault.get("kind") == "429":
-            raise XError(429, problem(429, "Too Many Requests").body, _forced_limit(*fault["resets"]))
-        headers = self.posts.rate_limit(user_id)
+        _raise_scripted(self.take_fault(TWEET))
+        headers = self.posts.post_limit(user_id)
         tweet = self.posts.create(user_id, body)
-        then = (self._take("accepted") or {}).get("kind", "")  # only a stored post hangs or drops
+        then = self.take_fault(ACCEPTED).get("kind", "")  # only a stored post hangs or drops
         data = {"data": {"id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]}}
         return Answer(201, data, tuple(headers.items()), then=then, tweet=tweet)
+
+    def _timeline(self, reader_id: str, user_id: str, query: dict[str, str]) -> Answer:
+        _raise_scripted(self.take_fault(TIMELINE))
+        headers = self.posts.read_limit(reader_id)
+        if user_id not in self.users:
+            return Answer(200, {"errors": [_user_not_found(user_id)]}, tuple(headers.items()))
+        return Answer(200, self.posts.timeline(user_id, query), tuple(headers.items()))
+
+
+def _raise_scripted(fault: dict[str, Any]) -> None:
+    if fault.get("kind") == "fail":
+        raise problem(fault["status"], HTTPStatus(fault["status"]).phrase)
+    if fault.get("kind") == "429":
+        raise XError(429, problem(429, "Too Many Requests").body, forced_limit_headers(fault["resets"]))
 
 
 def _user_not_found(user_id: str) -> dict[str, str]:
@@ -269,20 +269,11 @@ def _user_not_found(user_id: str) -> dict[str, str]:
     }
 
 
-def _forced_limit(reset_in: int, user_24h_reset_in: int | None, app_24h_reset_in: int | None) -> dict[str, str]:
-    now = int(time.time())
-    headers = {"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(now + reset_in)}
-    if user_24h_reset_in is not None:
-        headers |= {"x-user-limit-24hour-limit": "17", "x-user-limit-24hour-remaining": "0",
-                    "x-user-limit-24hour-reset": str(now + user_24h_reset_in)}  # fmt: skip
-    if app_24h_reset_in is not None:
-        headers |= {"x-app-limit-24hour-limit": "1500", "x-app-limit-24hour-remaining": "0",
-                    "x-app-limit-24hour-reset": str(now + app_24h_reset_in)}  # fmt: skip
-    return headers
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body leave as two writes; with Nagle's algorithm on, the body waited for the client's delayed
+    # acknowledgement of the headers, adding up to 40 ms to every answer.
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: object) -> None:
@@ -336,8 +327,12 @@ class _Handler(BaseHTTPRequestHandler):
         deadline = time.monotonic() + fake.hang_seconds
         while not fake.stopping.is_set() and time.monotonic() < deadline:
             readable, _, _ = select.select([self.connection], [], [], 0.05)
-            if readable and not self.connection.recv(1024):
-                return
+            if readable:
+                try:
+                    if not self.connection.recv(1024):
+                        return
+                except OSError:
+                    return
 
     def _close(self) -> None:
         self.close_connection = True
@@ -379,3 +374,4 @@ def fake_x(settings: Any) -> Iterator[FakeX]:
         for name, value in fake.settings().items():
             setattr(settings, name, value)
         yield fake
+        assert not fake.errors, f"the fake X crashed: {fake.errors}"

@@ -27,6 +27,7 @@ class Tweet:
     text: str  # as X stores and returns it: links replaced by t.co links
     submitted: str  # the text the client sent
     created_at: datetime
+    conversation_id: str  # the id of the post that starts the chain
     in_reply_to_tweet_id: str | None = None
     in_reply_to_user_id: str | None = None
     urls: list[dict[str, Any]] = field(default_factory=list)  # entities.urls
@@ -39,7 +40,7 @@ class Tweet:
         if "author_id" in fields:
             data["author_id"] = self.author_id
         if "conversation_id" in fields:
-            data["conversation_id"] = self.id  # enough for a thread's head; replies would name the head
+            data["conversation_id"] = self.conversation_id
         if self.in_reply_to_tweet_id is not None:
             if "referenced_tweets" in fields:
                 data["referenced_tweets"] = [{"type": "replied_to", "id": self.in_reply_to_tweet_id}]
@@ -86,7 +87,12 @@ class XTweets:
     tweet_window: int = 15 * 60
     user_daily_limit: int | None = None  # the 24-hour caps; None: not enforced and no headers sent
     app_daily_limit: int | None = None
-    duplicate_window: int = 24 * 3600  # same text by the same user within this many seconds is a duplicate
+    timeline_limit: int = 900  # GET /2/users/:id/tweets per user per window
+    timeline_window: int = 15 * 60
+    timeline_lag: float = 0.0  # seconds before a new post shows in the timeline (X's is eventually consistent)
+    # The same text by the same user within this many seconds is a duplicate; 0 turns the check off, so a test
+    # can see a post made twice instead of X's refusal of the second.
+    duplicate_window: int = 24 * 3600
     tweets: dict[str, Tweet] = field(default_factory=dict)  # by id, in order of posting
     _windows: dict[str, RateWindow] = field(default_factory=dict)  # per user, and "app:24h", "<user>:24h"
     _last_id: int = 0
@@ -94,14 +100,23 @@ class XTweets:
 
     # --- rate limits ---------------------------------------------------------------------------------------------
 
-    def rate_limit(self, user_id: str) -> dict[str, str]:
+    def post_limit(self, user_id: str) -> dict[str, str]:
         """Count one POST /2/tweets for `user_id`; the headers X sends with the answer, or a 429 carrying them."""
-        now = time.time()
         checks = [(self._window(user_id, self.tweet_limit, self.tweet_window), "x-rate-limit")]
         if self.user_daily_limit is not None:
             checks.append((self._window(f"{user_id}:24h", self.user_daily_limit, 86400), "x-user-limit-24hour"))
         if self.app_daily_limit is not None:
             checks.append((self._window("app:24h", self.app_daily_limit, 86400), "x-app-limit-24hour"))
+        return self._count(checks)
+
+    def read_limit(self, user_id: str) -> dict[str, str]:
+        """Count one timeline read by `user_id`, as `post_limit` does for posts."""
+        return self._count(
+            [(self._window(f"{user_id}:reads", self.timeline_limit, self.timeline_window), "x-rate-limit")]
+        )
+
+    def _count(self, checks: list[tuple[RateWindow, str]]) -> dict[str, str]:
+        now = time.time()
         allowed = all(window.has_room(now) for window, _ in checks)
         if allowed:  # a refused request counts against no window
             for window, _ in checks:
@@ -147,14 +162,16 @@ class XTweets:
         ):
             raise problem(403, "Forbidden", DUPLICATE)
         stored, urls = self._wrap_links(text)
+        tweet_id = self._new_id(now)
         tweet = Tweet(
-            id=self._new_id(now),
+            id=tweet_id,
             author_id=user_id,
             text=stored,
             submitted=text,
             created_at=datetime.fromtimestamp(now, UTC),
             in_reply_to_tweet_id=target.id if target else None,
             in_reply_to_user_id=target.author_id if target else None,
+            conversation_id=target.conversation_id if target else tweet_id,
             urls=urls,
         )
         self.tweets[tweet.id] = tweet
@@ -197,23 +214,30 @@ class XTweets:
 
     def timeline(self, user_id: str, query: dict[str, str]) -> dict[str, Any]:
         """`GET /2/users/:id/tweets`: newest first, `max_results` 5 to 100 (10 by default), time and id bounds,
-        `pagination_token`, and the `tweet.fields` asked for."""
+        `pagination_token`, `exclude=replies` (which hides every post of a thread after the first), and the
+        `tweet.fields` asked for."""
         raw_max = query.get("max_results", "10")
         if not raw_max.isdigit() or not 5 <= int(raw_max) <= 100:
             message = f"The `max_results` query parameter value [{raw_max}] is not between 5 and 100"
             raise invalid_request(message, {"max_results": [raw_max]})
         start, end = _instant(query, "start_time"), _instant(query, "end_time")
         fields = set(filter(None, query.get("tweet.fields", "").split(",")))
+        since, until = _id(query, "since_id"), _id(query, "until_id")
+        before = _id(query, "pagination_token")
+        shown_until = time.time() - self.timeline_lag
+        no_replies = "replies" in query.get("exclude", "").split(",")
         newest_first = [
             tweet
             for tweet in reversed(self.tweets.values())
             if tweet.author_id == user_id
             and not tweet.deleted
+            and tweet.created_at.timestamp() <= shown_until
+            and not (no_replies and tweet.in_reply_to_tweet_id)
             and (start is None or tweet.created_at >= start)
             and (end is None or tweet.created_at < end)
-            and ("since_id" not in query or int(tweet.id) > int(query["since_id"]))
-            and ("until_id" not in query or int(tweet.id) < int(query["until_id"]))
-            and ("pagination_token" not in query or int(tweet.id) < int(query["pagination_token"]))
+            and (since is None or int(tweet.id) > since)
+            and (until is None or int(tweet.id) < until)
+            and (before is None or int(tweet.id) < before)
         ]
         page = newest_first[: int(raw_max)]
         if not page:
@@ -226,6 +250,15 @@ class XTweets:
     def of(self, user_id: str, *, deleted: bool = False) -> list[Tweet]:
         """A user's posts, oldest first; deleted ones only when asked."""
         return [t for t in self.tweets.values() if t.author_id == user_id and (deleted or not t.deleted)]
+
+
+def _id(query: dict[str, str], name: str) -> int | None:
+    value = query.get(name)
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise invalid_request(f"The `{name}` query parameter value [{value}] is not valid", {name: [value]})
+    return int(value)
 
 
 def _instant(query: dict[str, str], name: str) -> datetime | None:
