@@ -184,6 +184,7 @@ class XOAuth:
                 decoded = ""
             client_id, _, secret = decoded.partition(":")
             valid = scheme.lower() == "basic" and unquote(client_id) == self.client_id
+            valid = valid and form.get("client_id", self.client_id) == self.client_id  # X's docs list it; optional
             if not (valid and secrets.compare_digest(unquote(secret), self.client_secret)):
                 raise oauth_error(401, "unauthorized_client", "Missing valid authorization header")
             return self.client_id

@@ -4,6 +4,7 @@ meets the answers X gives."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -148,6 +149,29 @@ def test_it_rotates_refresh_tokens_and_refuses_a_spent_one(fake_x: FakeX) -> Non
     )
     assert fake_x.tokens_of(fake_x.user, "refresh", live=True) == [second["refresh_token"]]
     assert refresh(fake_x, second["refresh_token"])["access_token"]
+
+
+def test_of_two_racing_refreshes_with_one_token_exactly_one_wins(fake_x: FakeX) -> None:
+    spent = connect(fake_x)["refresh_token"]
+    start, outcomes = threading.Barrier(2), []
+
+    def race() -> None:
+        start.wait(5)
+        try:
+            outcomes.append(refresh(fake_x, spent)["refresh_token"])
+        except OAuthError as refused:
+            outcomes.append(refused.error)
+
+    racers = [threading.Thread(target=race) for _ in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(5)
+
+    winners = [outcome for outcome in outcomes if outcome != "invalid_request"]
+    assert len(outcomes) == 2
+    assert winners == fake_x.tokens_of(fake_x.user, "refresh", live=True)
+    assert len(winners) == 1
 
 
 def test_an_access_token_lasts_two_hours_and_authlib_then_refreshes_it(fake_x: FakeX) -> None:
