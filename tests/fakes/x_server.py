@@ -85,18 +85,19 @@ class FakeX(XFaults):
         super().__init__()
         self.base_url = ""
         self.client_id, self.client_secret = client_id, client_secret
-        self.hang_seconds = 30.0  # how long a hung answer waits for the client to give up
         self.stopping = threading.Event()
         self.lock = threading.RLock()
-        # Called with (method, path) as each request arrives, before it is answered; may block to hold a request.
-        self.on_request: Callable[[str, str], None] | None = None
-        # Called with each post once it is stored, before the answer goes out: a test can kill a worker here.
-        self.on_tweet: Callable[[Tweet], None] | None = None
         self.reset()
 
     def reset(self) -> None:
-        """Forget every user, token, post, fault and request; a default user is signed in again."""
+        """Forget every user, token, post, fault, hook and request; a default user is signed in again. For a
+        fake that outlives one test (one started for a worker process, say)."""
         with self.lock:
+            self.hang_seconds = 30.0  # how long a hung answer waits for the client to give up
+            # Called with (method, path) as each request arrives, before it is answered; may block to hold it.
+            self.on_request: Callable[[str, str], None] | None = None
+            # Called with each post once it is stored, before the answer goes out: a test can kill a worker here.
+            self.on_tweet: Callable[[Tweet], None] | None = None
             self.oauth = XOAuth(self.client_id, self.client_secret)
             self.posts = XTweets()
             self.users: dict[str, XUser] = {}

@@ -274,3 +274,17 @@ def test_a_test_can_hold_a_post_and_act_once_it_is_stored_before_the_answer(fake
     assert held == []
     assert seen == [("Held.", True)]  # the sender was still waiting for X's answer
     assert [tweet.submitted for tweet in fake_x.posted(fake_x.user)] == ["Held."]
+
+
+def test_reset_leaves_a_fake_that_outlives_a_test_as_good_as_new(fake_x: FakeX, api: httpx2.Client) -> None:
+    post(api, "From an earlier test.")
+    fake_x.accept_then_hang()
+    fake_x.on_tweet = print
+    user_id = fake_x.user.id
+
+    fake_x.reset()
+
+    assert api.get("/2/users/me").status_code == 401  # tokens from before are gone
+    assert fake_x.user.id == user_id
+    assert (fake_x.posted(fake_x.user), fake_x.tweet_calls, fake_x.pending_faults()) == ([], 0, 0)
+    assert fake_x.on_tweet is None
