@@ -5,6 +5,7 @@ meets the answers X gives."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,18 +24,30 @@ fake_x = x_server.fake_x
 CALLBACK = "https://threadr.test/accounts/x/callback/"
 
 
+_clients: list[OAuth2Client] = []  # closed after each test: each holds a pool of connections to the fake
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    yield
+    while _clients:
+        _clients.pop().close()
+
+
 def oauth_client(fake: FakeX, **kwargs: Any) -> OAuth2Client:
     # A public client names itself in the form; a confidential one uses HTTP Basic, Authlib's default.
     options: dict[str, Any] = (
         {"client_secret": fake.client_secret} if fake.client_secret else {"token_endpoint_auth_method": "none"}
     )
-    return OAuth2Client(
+    client = OAuth2Client(
         client_id=fake.client_id,
         scope=SCOPES,
         redirect_uri=CALLBACK,
         code_challenge_method="S256",
         **(options | kwargs),
     )
+    _clients.append(client)
+    return client
 
 
 def authorize(fake: FakeX, client: OAuth2Client, verifier: str) -> httpx2.URL:
