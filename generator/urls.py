@@ -11,6 +11,7 @@ urlpatterns = [
 
 shared_urlpatterns = [
     path("<str:token>/", views.shared_page, name="shared"),
+    path("<str:token>/image-<slug:digest>.png", views.shared_image, name="shared-image"),
 ]
 
 api_urlpatterns = [
