@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from generator import views
 from generator.api import account, generations, threads
@@ -6,6 +7,7 @@ from generator.api import account, generations, threads
 urlpatterns = [
     path("", views.app_page, name="app"),
     path("threads/", views.history_page, name="history"),
+    path("history/", RedirectView.as_view(pattern_name="history", query_string=True)),
     path("threads/<int:pk>/", views.thread_page, name="thread"),
 ]
 

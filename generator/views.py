@@ -38,6 +38,7 @@ from threadr.lib.urls import absolute_reverse
 
 ANONYMOUS_AUTHOR = "A Threadr user"
 SHARE_IMAGE_MAX_AGE = 24 * 3600
+HISTORY_PAGE_SIZE = 20
 
 # The editor's rewrite buttons, one per instruction every engine honours.
 REWRITE_LABELS = {
@@ -94,7 +95,7 @@ def history_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     The query string holds the whole view (q, show, sort, page), so the page works without JavaScript and a
     reload keeps the search. history.js asks for the same URL with `X-Threadr-Fragment: results` and gets only
-    the results region back, so the cards are rendered in one place: here."""
+    the results region back, so the rows are rendered in one place: here."""
     user = request.user
     query = request.GET.get("q", "").strip()[:200]
     show = request.GET.get("show", "all") if request.GET.get("show") in {"favourites", "archived"} else "all"
@@ -106,14 +107,15 @@ def history_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         archived=show == "archived",
         sort=sort,
     )
-    page = Paginator(threads, 12).get_page(request.GET.get("page"))
-    cards = [
+    page = Paginator(threads, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
         {
             "thread": thread,
-            "first_tweet": thread.tweets[0] if thread.tweets else "",
+            "first_line": thread.tweets[0].strip().split("\n", 1)[0] if thread.tweets else "",
             "tweet_count": len(thread.tweets),
             "domain": (urlsplit(thread.source_url).hostname or "").removeprefix("www.") if thread.source_url else "",
             "style": thread.style.name if thread.style else str(thread.options.get("style", "")).title(),
+            "share_url": absolute_reverse("shared", token=thread.share_token) if thread.share_token else "",
         }
         for thread in page
     ]
@@ -124,7 +126,7 @@ def history_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     }
     context = {
         "usage": usage_for(user=user),
-        "cards": cards,
+        "rows": rows,
         "page": page,
         "query": query,
         "show": show,
@@ -132,7 +134,7 @@ def history_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filters": [("all", "All"), ("favourites", "Favourites"), ("archived", "Archived")],
         "sorts": [("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title, A to Z")],
         "state_query": urlencode(state),
-        "has_any_thread": bool(cards) or user.threads.exists(),
+        "has_any_thread": bool(rows) or user.threads.exists(),
     }
     fragment = request.headers.get("X-Threadr-Fragment") == "results"
     template = "generator/partials/history_results.html" if fragment else "generator/history.html"
