@@ -145,3 +145,15 @@ def test_the_export_lists_the_profile(client, alice):
     assert data["profile"]["display_name"] == "Alice"
     assert data["profile"]["x_handle"] == "alice_m"
     assert data["profile"]["x_handle_verified"] is False
+
+
+def test_an_admin_may_edit_a_typed_handle_but_not_a_verified_one(admin_client, alice, bob):
+    user_x_handle_confirm(user=bob, handle="BobOnX")
+
+    typed = admin_client.get(f"/admin/accounts/user/{alice.pk}/change/").content.decode()
+    verified = admin_client.get(f"/admin/accounts/user/{bob.pk}/change/").content.decode()
+
+    assert 'name="x_handle"' in typed
+    assert 'name="x_handle_verified"' not in typed
+    assert 'name="x_handle"' not in verified
+    assert "BobOnX" in verified
