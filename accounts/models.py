@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -43,6 +44,18 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", max_length=254, unique=True)
     display_name = models.CharField(max_length=80, blank=True)
+    x_handle = models.CharField(
+        "X handle",
+        max_length=15,
+        blank=True,
+        validators=[RegexValidator(r"\A[A-Za-z0-9_]{1,15}\Z", "Letters, digits and underscores only, without the @.")],
+        help_text="Shown on shared threads, without the @. Never guessed.",
+    )
+    x_handle_verified = models.BooleanField(
+        "X handle verified",
+        default=False,
+        help_text="Set when a connected X account confirmed the handle; the person can no longer edit it.",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

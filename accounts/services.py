@@ -1,12 +1,14 @@
-"""Writes for accounts: API tokens, signing out everywhere, the admin's quota resets, and counting password
-attempts."""
+"""Writes for accounts: API tokens, signing out everywhere, the admin's quota resets, counting password attempts,
+and the profile shown on shared threads (display name and X handle)."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -130,3 +132,69 @@ def password_verify(*, request: HttpRequest, user: User, password: str) -> bool:
         return False
     password_attempt_succeeded(attempt=attempt)
     return True
+
+
+# X's own rule for a username: 1 to 15 letters, digits or underscores.
+X_HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")
+X_HANDLE_CHARACTERS = re.compile(r"[A-Za-z0-9_]+")
+DISPLAY_NAME_MAX = User._meta.get_field("display_name").max_length or 80
+
+
+class ProfileInvalid(ThreadrError):
+    """A profile field was refused; `fields` maps each refused field to what is wrong with it."""
+
+    code = "profile_invalid"
+    status = 400
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("Some fields need fixing.")
+        self.fields = fields
+
+    def details(self) -> dict[str, Any]:
+        return {"fields": self.fields}
+
+
+def x_handle_clean(raw: str) -> str:
+    """The handle as stored: without its leading @ and surrounding spaces; "" for none. Raises ValueError with a
+    message a person can act on when X would not accept it as a username."""
+    handle = raw.strip().removeprefix("@")
+    if handle and not X_HANDLE.fullmatch(handle):
+        if X_HANDLE_CHARACTERS.fullmatch(handle):
+            raise ValueError("An X handle has at most 15 characters.")
+        raise ValueError("An X handle has only letters, digits and underscores (_).")
+    return handle
+
+
+def user_profile_update(*, user: User, display_name: str, x_handle: str | None) -> User:
+    """Set the name and X handle shown on the person's shared threads. Both may be empty. A handle confirmed by a
+    connected X account (`x_handle_verified`) is not the person's to change: pass None, or the same handle."""
+    errors: dict[str, str] = {}
+    name = " ".join(display_name.split())  # one line, as X shows a name
+    if len(name) > DISPLAY_NAME_MAX:
+        errors["display_name"] = f"A display name has at most {DISPLAY_NAME_MAX} characters."
+    handle = user.x_handle
+    if x_handle is not None:
+        try:
+            handle = x_handle_clean(x_handle)
+        except ValueError as refused:
+            errors["x_handle"] = str(refused)
+        else:
+            if user.x_handle_verified:
+                if handle.lower() != user.x_handle.lower():
+                    errors["x_handle"] = "This handle comes from your connected X account and cannot be edited here."
+                handle = user.x_handle
+    if errors:
+        raise ProfileInvalid(errors)
+    user.display_name = name
+    user.x_handle = handle
+    user.save(update_fields=["display_name", "x_handle"])
+    return user
+
+
+def user_x_handle_confirm(*, user: User, handle: str) -> User:
+    """Record the handle of the X account the person connected: it replaces whatever they typed, is shown as
+    verified, and stops being editable on the settings page. For the publishing app's connect flow."""
+    user.x_handle = x_handle_clean(handle)
+    user.x_handle_verified = bool(user.x_handle)
+    user.save(update_fields=["x_handle", "x_handle_verified"])
+    return user

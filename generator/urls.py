@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from generator import views
 from generator.api import account, generations, threads
@@ -6,11 +7,13 @@ from generator.api import account, generations, threads
 urlpatterns = [
     path("", views.app_page, name="app"),
     path("threads/", views.history_page, name="history"),
+    path("history/", RedirectView.as_view(pattern_name="history", query_string=True)),
     path("threads/<int:pk>/", views.thread_page, name="thread"),
 ]
 
 shared_urlpatterns = [
     path("<str:token>/", views.shared_page, name="shared"),
+    path("<str:token>/image-<slug:digest>.png", views.shared_image, name="shared-image"),
 ]
 
 api_urlpatterns = [

@@ -1,8 +1,9 @@
-// History page: live search, filters, sort and paging, and the per-thread actions.
-// The server renders the cards (the same template with or without JavaScript); this module asks for the
+// History page: live search, filters, sort and paging, and each thread's actions in its "⋯" menu.
+// The server renders the rows (the same template with or without JavaScript); this module asks for the
 // results region again after each change and talks to /api/v1/threads for the actions.
 
 import { api, request } from "./http.js";
+import { enableRowMenus } from "./row-menu.js";
 
 const root = document.getElementById("history");
 const results = document.getElementById("history-results");
@@ -11,7 +12,7 @@ const toasts = document.getElementById("history-toasts");
 const dialog = document.getElementById("history-confirm");
 const SEARCH_DELAY_MS = 300;
 
-// Deletions wait for their Undo toast to expire; their cards stay hidden through every refresh meanwhile.
+// Deletions wait for their Undo toast to expire; their rows stay hidden through every refresh meanwhile.
 const pendingDeletes = new Map(); // thread id -> timer
 
 /** How long toasts stay (data-toast-ms) and how long a delete can be undone (data-undo-ms), in milliseconds. */
@@ -63,11 +64,15 @@ async function load(url = location.pathname + location.search, { focus = null } 
   }
 }
 
-/** After a refresh, put focus back on the same control of the same thread, or on the count. */
+/** The "⋯" button of a thread's row: where focus rests after one of its actions. */
+function menuButton(card) {
+  return card?.querySelector(".row-menu-button") ?? null;
+}
+
+/** After a refresh, put focus back on the same thread's "⋯" button, or on the count if the thread left the list. */
 function restoreFocus(focus) {
   if (!focus) return;
-  const card = results.querySelector(`[data-thread-id="${focus.id}"]`);
-  const target = card?.querySelector(`[data-action="${focus.action}"]`) ?? (focus.fallback ? results.querySelector("#history-count") : null);
+  const target = menuButton(cardById(focus.id)) ?? (focus.fallback ? results.querySelector("#history-count") : null);
   target?.focus();
 }
 
@@ -159,7 +164,7 @@ async function commitDelete(id) {
 
 async function deleteWithUndo(card, id) {
   const title = card.dataset.title;
-  const trigger = card.querySelector('[data-action="delete"]');
+  const trigger = menuButton(card);
   if (!(await confirmDelete(title))) {
     trigger.focus();
     return;
@@ -180,7 +185,7 @@ async function deleteWithUndo(card, id) {
         const restored = cardById(id);
         if (restored) {
           restored.hidden = false;
-          restored.querySelector('[data-action="delete"]').focus();
+          menuButton(restored).focus();
         }
         toast(`“${title}” is back.`);
       },
@@ -190,19 +195,18 @@ async function deleteWithUndo(card, id) {
 }
 
 async function copyLink(card) {
-  const input = card.querySelector(".share-box input");
+  const url = card.dataset.shareUrl;
   try {
-    await navigator.clipboard.writeText(input.value);
+    await navigator.clipboard.writeText(url);
     toast("Link copied.");
   } catch {
-    input.select();
-    toast("Press Ctrl+C (or ⌘C) to copy the selected link.");
+    toast(`Copying is blocked here. The public link is ${url}`, { duration: durationMs("toastMs", 4000) * 3 });
   }
 }
 
 const ACTIONS = {
   async favourite(card, id, button) {
-    const favourite = button.getAttribute("aria-pressed") !== "true";
+    const favourite = button.getAttribute("aria-checked") !== "true";
     await threadApi("PATCH", id, { favourite });
     toast(favourite ? "Added to favourites." : "Removed from favourites.");
     await load(undefined, { focus: { id, action: "favourite", fallback: true } });
@@ -219,10 +223,17 @@ const ACTIONS = {
     await load(undefined, { focus: { id, action: "duplicate", fallback: true } });
   },
   async share(card, id, button) {
-    const shared = button.getAttribute("aria-pressed") !== "true";
+    const shared = button.getAttribute("aria-checked") !== "true";
     await threadApi("PATCH", id, { shared });
-    toast(shared ? "Anyone with the link can now read this thread." : "Sharing stopped: the old link no longer works.");
-    await load(undefined, { focus: { id, action: shared ? "copy-link" : "share", fallback: true } });
+    await load(undefined, { focus: { id, action: "share", fallback: true } });
+    const row = cardById(id);
+    if (shared && row) {
+      toast("Anyone with the link can now read this thread.", {
+        action: { label: "Copy link", run: () => copyLink(row) },
+      });
+    } else {
+      toast(shared ? "Anyone with the link can now read this thread." : "Sharing stopped: the old link no longer works.");
+    }
   },
   "copy-link": copyLink,
   delete: deleteWithUndo,
@@ -266,6 +277,7 @@ if (root && results && form) {
     clearTimeout(searchTimer);
     load(urlFromForm());
   });
+  enableRowMenus(results);
   results.addEventListener("click", onResultsClick);
   // Leaving the page while an Undo toast is showing still deletes: the request outlives the page (keepalive).
   window.addEventListener("pagehide", () => {

@@ -1,5 +1,5 @@
 """axe finds no serious or critical accessibility problem on the landing, history, share and account pages, in
-light and dark colour schemes, with the History page's dialog and toast open too."""
+light and dark colour schemes, with the History page's menu, dialog and toast open too."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page
 
 from accounts.models import User
+from accounts.services import user_x_handle_confirm
 from generator import services
 from generator.models import Thread
 from tests.web.helpers import login
@@ -40,6 +41,8 @@ def serious_problems(page: Page, *, within: str | None = None) -> list[str]:
 
 
 def shared_thread(owner: User) -> Thread:
+    # A verified handle: the share page then shows every part of its byline.
+    user_x_handle_confirm(user=owner, handle="alice_writes")
     thread = Thread(owner=owner, title="How remote teams write", engine="local", source_url="https://blog.example/a")
     thread.set_tweets(["Remote teams decide in documents. 1/2", "Lead with the decision. 2/2"])
     thread.save()
@@ -77,7 +80,7 @@ def test_the_signed_in_pages_have_no_serious_problem(browser, live_server, alice
     assert problems == []
 
 
-def test_the_history_page_has_no_serious_problem_with_its_dialog_and_toast_open(browser, live_server, alice):
+def test_the_history_page_has_no_serious_problem_with_its_menu_dialog_and_toast_open(browser, live_server, alice):
     shared_thread(alice)
     context = axe_context(browser, live_server, "light")
     page = context.new_page()
@@ -85,16 +88,21 @@ def test_the_history_page_has_no_serious_problem_with_its_dialog_and_toast_open(
     page.goto("/app/threads/")
     page.locator("#history").evaluate("node => { node.dataset.toastMs = '60000'; }")
 
-    page.get_by_role("button", name="Duplicate").click()
+    page.get_by_role("button", name="Actions for How remote teams write").click()
+    page.get_by_role("menu").wait_for()
+    menu_problems = serious_problems(page)
+    page.get_by_role("menuitem", name="Duplicate").click()
     page.get_by_role("status").get_by_text("Duplicated as").wait_for()
     # The list refreshes after a duplicate and is dimmed while it loads; judge the settled page.
     page.locator(".history-results:not([aria-busy])").wait_for()
     page.wait_for_function("getComputedStyle(document.querySelector('.history-results')).opacity === '1'")
     toast_problems = serious_problems(page)
-    page.get_by_role("button", name="Delete").first.click()
+    page.get_by_role("button", name="Actions for How remote teams write").first.click()
+    page.get_by_role("menuitem", name="Delete…").click()
     page.get_by_role("dialog").wait_for()
     dialog_problems = serious_problems(page, within="#history-confirm")  # the page behind a modal is inert
 
     context.close()
+    assert menu_problems == []
     assert toast_problems == []
     assert dialog_problems == []

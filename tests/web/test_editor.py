@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts.services import user_profile_update
 from generator import xtext
 from generator.domain import Numbering
 from generator.models import Thread
@@ -204,6 +205,7 @@ def test_the_thread_downloads_as_text_markdown_and_json(browser, live_server, al
 
 
 def test_the_preview_shows_the_thread_as_it_will_look_on_x(browser, live_server, alice):
+    user_profile_update(user=alice, display_name="Alice", x_handle="alice")  # the handle is set, never guessed
     thread = make_thread(alice)
     problems = PageProblems()
     page = open_editor(browser, live_server, problems, alice, thread)

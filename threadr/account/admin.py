@@ -69,18 +69,24 @@ class UserAdmin(BaseUserAdmin):
         "last_login",
     )
     list_filter = (PremiumFilter, "is_staff", "is_superuser", "is_active")
-    search_fields = ("email", "display_name")
+    search_fields = ("email", "display_name", "x_handle")
     date_hierarchy = "date_joined"
     # premium_until is the later of billing's two sources: it moves through the audited actions, never by hand.
-    readonly_fields = ("date_joined", "last_login", "premium_until", "quota_reset_at", "quota_now")
+    # x_handle_verified is set by connecting an X account; an admin may clear an impersonating handle, not verify one.
+    readonly_fields = ("date_joined", "last_login", "premium_until", "quota_reset_at", "quota_now", "x_handle_verified")
     fieldsets = (
-        (None, {"fields": ("email", "password", "display_name")}),
+        (None, {"fields": ("email", "password", "display_name", "x_handle", "x_handle_verified")}),
         ("Entitlement and quota", {"fields": ("premium_until", "quota_now", "quota_reset_at")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("date_joined", "last_login")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     actions = ("grant_30_days", "revoke_premium", "reset_todays_quota")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        # A verified handle belongs to the connected X account: changing it here would show a new one as verified.
+        return (*readonly, "x_handle") if obj is not None and obj.x_handle_verified else readonly
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         day_start, _, month_start, _ = quota_windows(timezone.now())

@@ -21,6 +21,8 @@ def user_export(*, user: User) -> dict[str, Any]:
         "profile": {
             "email": user.email,
             "display_name": user.display_name,
+            "x_handle": user.x_handle,
+            "x_handle_verified": user.x_handle_verified,
             "date_joined": user.date_joined,
             "last_login": user.last_login,
             "premium_until": user.premium_until,

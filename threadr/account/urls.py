@@ -4,6 +4,7 @@ from threadr.account import views
 
 urlpatterns = [
     path("settings/", views.account_settings, name="account_settings"),
+    path("settings/profile/", views.profile_update, name="account_profile"),
     path("settings/tokens/", views.token_create, name="account_token_create"),
     path("settings/tokens/<int:pk>/revoke/", views.token_revoke, name="account_token_revoke"),
     path("settings/sign-out-everywhere/", views.sign_out_everywhere, name="account_sign_out_everywhere"),

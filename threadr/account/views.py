@@ -1,5 +1,5 @@
-"""The account settings page (plan and usage, API tokens), signing out everywhere, the data export and deleting
-the account."""
+"""The account settings page (plan and usage, the profile shown on shared threads, API tokens), signing out
+everywhere, the data export and deleting the account."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import ApiToken
 from accounts.services import (
+    ProfileInvalid,
     TooManyPasswordAttempts,
     api_token_create,
     api_token_revoke,
     password_verify,
+    user_profile_update,
     user_sign_out_everywhere,
 )
 from billing.models import Plan
@@ -29,7 +31,12 @@ from threadr.lib.jsonstream import json_chunks
 
 
 def _settings_page(
-    request: AuthenticatedHttpRequest, *, new_token: str | None = None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    *,
+    new_token: str | None = None,
+    profile: dict[str, str] | None = None,
+    profile_errors: dict[str, str] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """The settings page, with what the plan card needs: the plan's name, what the account keeps against its storage
     caps, whether Stripe's portal has anything to manage (only after a checkout), and the pass on sale if this
@@ -48,6 +55,9 @@ def _settings_page(
         "pass_offer": next((offer.plan for offer in offers if offer.plan.kind == Plan.Kind.PASS), None),
         "tokens": ApiToken.objects.filter(user=user, revoked_at=None),
         "new_token": new_token,
+        # What the profile form shows: the values as typed when they were refused, else the stored ones.
+        "profile": profile or {"display_name": user.display_name, "x_handle": user.x_handle},
+        "profile_errors": profile_errors or {},
     }
     return render(request, "account/settings.html", context, status=status)
 
@@ -56,6 +66,21 @@ def _settings_page(
 @require_safe
 def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _settings_page(request)
+
+
+@login_required
+@require_POST
+def profile_update(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The name and X handle on the person's shared threads. A verified handle has no field to send."""
+    display_name = request.POST.get("display_name", "")
+    x_handle = None if request.user.x_handle_verified else request.POST.get("x_handle", "")
+    try:
+        user_profile_update(user=request.user, display_name=display_name, x_handle=x_handle)
+    except ProfileInvalid as refused:
+        typed = {"display_name": display_name, "x_handle": x_handle if x_handle is not None else ""}
+        return _settings_page(request, profile=typed, profile_errors=refused.fields, status=refused.status)
+    messages.success(request, "Your profile is saved. Shared threads show it from now on.")
+    return redirect("account_settings")
 
 
 @login_required
