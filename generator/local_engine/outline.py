@@ -26,6 +26,7 @@ _LIST_MARK = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s+")
 # A link-like word, matched from the word's start only: otherwise a word with no link in it is searched again from
 # each of its letters, which makes a long article's words cost the square of their length.
 _LINK_LIKE = re.compile(r"(?<!\S)\S*(?:://|www\.|\.(?:com|org|net|io|html?)\b)\S*", re.IGNORECASE)
+_LINK_HINT = re.compile(r"://|www\.|\.(?:com|org|net|io|html?)\b", re.IGNORECASE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,16 +108,22 @@ def read_article(article: Article, *, language: str) -> Outline:
             items += is_item
     stopwords = stopwords_for(language)
     words = [_WORD.findall(part) for part, *_ in raw]
-    terms = [rank.tokens(found, stopwords) for found in words]
+    lowered = [" ".join(found).lower().split() for found in words]  # one call per sentence, not one per word
+    terms = [rank.tokens(found, stopwords) for found in lowered]
     weights = rank.scores(
         [part for part, *_ in raw],
         words,
         terms,
         [section for _, _, section, _ in raw],
         heading_openers=[_opens_section(raw, index) for index in range(len(raw))],
+        lowered=lowered,
     )
     tied = standalone.ties(
-        [part for part, *_ in raw], [paragraph for _, paragraph, _, _ in raw], [item for *_, item in raw], language
+        [part for part, *_ in raw],
+        [paragraph for _, paragraph, _, _ in raw],
+        [item for *_, item in raw],
+        language,
+        lowered=lowered,
     )
     scored = tuple(
         Sentence(
@@ -137,7 +144,7 @@ def read_article(article: Article, *, language: str) -> Outline:
         url=article.canonical_url or article.url,
         headings=tuple(headings),
         sentences=scored,
-        keywords=_keywords(text, _frequencies(terms)) if stopwords else (),
+        keywords=_keywords([*headings, *(part for part, *_ in raw)], words, _frequencies(terms)) if stopwords else (),
         words=len(text.split()),
         items=items,
         language=language,
@@ -177,11 +184,18 @@ def _frequencies(content: list[tuple[str, ...]]) -> dict[str, float]:
     return {word: count / top for word, count in counts.items()}
 
 
-def _keywords(text: str, frequencies: dict[str, float]) -> tuple[str, ...]:
+def _keywords(texts: list[str], words: list[list[str]], frequencies: dict[str, float]) -> tuple[str, ...]:
     """The two most frequent content words as they are usually written, for hashtags: Latin letters, accents
-    included ("Größe", "économie"). Only for languages with stopwords, which keep their filler words out."""
-    prose = _LINK_LIKE.sub(" ", text)
-    counts = Counter(_WORD.findall(prose))  # counted first, so each distinct word is checked once
+    included ("Größe", "économie"). Only for languages with stopwords, which keep their filler words out. `texts`
+    are the headings, then the sentences, whose words (`words`) were found already: only the few texts with
+    something link-like in them are read again, without their links."""
+    counts: Counter[str] = Counter()
+    headings = len(texts) - len(words)
+    for position, text in enumerate(texts):
+        if position < headings or _LINK_HINT.search(text):
+            counts.update(_WORD.findall(_LINK_LIKE.sub(" ", text)))
+        else:
+            counts.update(words[position - headings])
     spellings = {word: count for word, count in counts.items() if _LATIN_WORD.fullmatch(word)}
     written = {word.lower() for word in spellings}
     top = heapq.nsmallest(
