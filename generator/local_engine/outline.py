@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from generator import sentences, splitter
 from generator.domain import Article
-from generator.local_engine import rank, standalone
+from generator.local_engine import cues, rank, standalone
 from generator.local_engine.stopwords import stopwords_for
 
 HEADING_MAX_WORDS = 12
@@ -23,6 +23,7 @@ _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
 _LIST_MARK = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s+")
+_NUMBERED = re.compile(r"^\d{1,2}[.)]\s+")
 # A link-like word, matched from the word's start only: otherwise a word with no link in it is searched again from
 # each of its letters, which makes a long article's words cost the square of their length.
 _LINK_LIKE = re.compile(r"(?<!\S)\S*(?:://|www\.|\.(?:com|org|net|io|html?)\b)\S*", re.IGNORECASE)
@@ -40,6 +41,7 @@ class Sentence:
     words: int
     terms: tuple[str, ...] = ()  # content words, lower-cased, sorted and unique
     ties: standalone.Ties = standalone.ALONE  # what it needs beside it to stand in a tweet
+    roles: frozenset[str] = frozenset()  # what it does (`cues`): a step, advice, what happens next...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,6 +95,7 @@ def read_article(article: Article, *, language: str) -> Outline:
         text = rest
     headings: list[str] = []
     raw: list[tuple[str, int, int, int]] = []
+    numbered: set[int] = set()  # the items of numbered lists
     items = 0
     paragraphs = [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
     for number, paragraph in enumerate(paragraphs):
@@ -102,7 +105,10 @@ def read_article(article: Article, *, language: str) -> Outline:
             headings.append(_HEADING_MARK.sub("", paragraph))
             continue
         section = len(headings) - 1
-        for line, is_item in _lines(paragraph):
+        for line, mark in _lines(paragraph):
+            is_item = bool(mark)
+            if _NUMBERED.match(mark):
+                numbered.add(items)
             parts = [part.strip() for part in sentences.split_sentences(line, language=language)]
             raw.extend((part, number, section, items if is_item else -1) for part in parts if part)
             items += is_item
@@ -136,6 +142,7 @@ def read_article(article: Article, *, language: str) -> Outline:
             words=len(part.split()),
             terms=terms[index],
             ties=tied[index],
+            roles=cues.roles(part, lowered[index], language) | ({cues.ORDERED} if item in numbered else set()),
         )
         for index, (part, paragraph, section, item) in enumerate(raw)
     )
@@ -157,19 +164,21 @@ def headline(outline: Outline) -> str:
     return outline.title or lead or next(iter(outline.headings), "")
 
 
-def _lines(paragraph: str) -> Iterator[tuple[str, bool]]:
-    """List items one by one; any other lines of the paragraph as one flowing text."""
+def _lines(paragraph: str) -> Iterator[tuple[str, str]]:
+    """List items one by one, each with its mark ("- ", "2. "); any other lines of the paragraph as one flowing text,
+    with no mark."""
     prose: list[str] = []
     for line in paragraph.split("\n"):
-        if _LIST_MARK.match(line):
+        mark = _LIST_MARK.match(line)
+        if mark:
             if prose:
-                yield " ".join(prose), False
+                yield " ".join(prose), ""
                 prose = []
-            yield _LIST_MARK.sub("", line), True
+            yield line[mark.end() :], mark.group()
         else:
             prose.append(line)
     if prose:
-        yield " ".join(prose), False
+        yield " ".join(prose), ""
 
 
 def _opens_section(raw: list[tuple[str, int, int, int]], index: int) -> bool:
