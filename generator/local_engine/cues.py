@@ -181,7 +181,7 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NEXT = re.compile(r"\bnext\b(?!\s+to\b)", re.IGNORECASE)  # "next week", not "next to the backups"
 _QUOTE_MARKS = re.compile(r"[\"«»“”„]")
 # Marks of a program or a command line; prose has them rarely, and never two kinds with no sentence ending.
-_CODE_MARK = re.compile(r"[{}<>;=|\\$`]|\(\)|--\w|::|->|=>|\w_\w|\w\.\w+\(|(?<!\w)/\w+/")
+_CODE_MARK = re.compile(r"[{}<>;=|\\$`]|\(\)|--\w|::|->|=>|_\w|\.\w+\(|/\w+/")
 _PROMPT = re.compile(r"^(?:\$|#|>>>|C:\\)\s")
 _SENTENCE_END = (".", "!", "?", "…", '"', "»", "”", "“", ")")
 
@@ -201,24 +201,26 @@ def roles(text: str, lowered: Sequence[str], language: str) -> frozenset[str]:
         found.add(NUMBER)
     if text.endswith("?"):
         found.add(QUESTION)
-    if _CODE_MARK.search(text) and looks_like_code(text):
+    # Prose ends as a sentence does, so the pattern of code is searched only in the rest.
+    if (not text.rstrip().endswith(_SENTENCE_END) or text[:1] in "$#>C") and looks_like_code(text):
         return frozenset({*found, CODE})
     cues = CUES.get(language)
-    if _QUOTE_MARKS.search(text) or (cues and not cues.speech.isdisjoint(lowered)):
+    words = frozenset(lowered)
+    if _QUOTE_MARKS.search(text) or (cues and not cues.speech.isdisjoint(words)):
         found.add(QUOTE)
     if cues is None or not lowered:
         return frozenset(found)
     if QUESTION not in found and (lowered[0] in cues.steps or _formal_imperative(lowered, language)):
         found.add(STEP)
-    if not cues.advice.isdisjoint(lowered):
+    if not cues.advice.isdisjoint(words):
         found.add(ADVICE)
     if (
-        not cues.next.isdisjoint(lowered)
-        or (language == "en" and _NEXT.search(text))
-        or (not cues.future.isdisjoint(lowered) and (_YEAR.search(text) or not cues.when.isdisjoint(lowered)))
+        not cues.next.isdisjoint(words)
+        or ("next" in words and language == "en" and _NEXT.search(text))
+        or (not cues.future.isdisjoint(words) and (_YEAR.search(text) or not cues.when.isdisjoint(words)))
     ):
         found.add(NEXT)
-    if not cues.matters.isdisjoint(lowered):
+    if not cues.matters.isdisjoint(words):
         found.add(MATTERS)
     return frozenset(found)
 

@@ -7,7 +7,6 @@ Everything the engine does later works on the `Outline` read here, so the articl
 from __future__ import annotations
 
 import dataclasses
-import heapq
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -186,6 +185,16 @@ def _opens_section(raw: list[tuple[str, int, int, int]], index: int) -> bool:
     return raw[index][2] >= 0 and (index == 0 or raw[index - 1][2] != raw[index][2])
 
 
+def _spellings(counts: Counter[str], wanted: set[str]) -> dict[str, list[tuple[int, str]]]:
+    """How each wanted (lower-case) word is written in Latin letters, with minus its count, for `min` to pick."""
+    spellings: dict[str, list[tuple[int, str]]] = {}
+    for form, count in counts.items():
+        lowered = form.lower()
+        if lowered in wanted and _LATIN_WORD.fullmatch(form):
+            spellings.setdefault(lowered, []).append((-count, form))
+    return spellings
+
+
 def _frequencies(content: list[tuple[str, ...]]) -> dict[str, float]:
     """Each content word's share of the most common one, counting the sentences it appears in."""
     counts = Counter(word for words in content for word in words)
@@ -205,16 +214,18 @@ def _keywords(texts: list[str], words: list[list[str]], frequencies: dict[str, f
             counts.update(_WORD.findall(_LINK_LIKE.sub(" ", text)))
         else:
             counts.update(words[position - headings])
-    spellings = {word: count for word, count in counts.items() if _LATIN_WORD.fullmatch(word)}
-    written = {word.lower() for word in spellings}
-    top = heapq.nsmallest(
-        2,
-        (word for word in frequencies if len(word) >= 4 and word in written),
+    candidates = sorted(
+        (word for word in frequencies if len(word) >= 4 and _LATIN_WORD.fullmatch(word)),
         key=lambda word: (-frequencies[word], word),
     )
+    # Spellings are looked for only for the likeliest words; all of them only when those are found only in links.
+    for likely in (candidates[:8], candidates):
+        spellings = _spellings(counts, set(likely))
+        found = [word for word in likely if word in spellings][:2]
+        if len(found) == 2 or len(likely) == len(candidates):
+            break
     keywords = []
-    for word in top:
-        forms = sorted((form for form in spellings if form.lower() == word), key=lambda form: (-spellings[form], form))
-        form = forms[0] if forms else word
+    for word in found:
+        form = min(spellings[word])[1]  # the most frequent spelling, then the first in order
         keywords.append(form if not form.islower() else form.capitalize())
     return tuple(keywords)
