@@ -14,8 +14,13 @@ from generator.local_engine.steps import step_label
 HAPPENED, DETAILS, MATTERS, NEXT = range(4)  # the news beats, in the order a thread tells them
 
 
-def _beat(run: list[Sentence]) -> int:
+def _beat(run: list[Sentence], outline: Outline) -> int:
+    """The beat a run of sentences answers: by its own words, else by its section's heading ("Why it matters")."""
     found = set().union(*(sentence.roles for sentence in run))
+    section = run[0].section
+    if section >= 0 and not {cues.NEXT, cues.MATTERS} & found:
+        heading = outline.headings[section]
+        found |= cues.roles(heading, heading.lower().split(), outline.language)
     return NEXT if cues.NEXT in found else MATTERS if cues.MATTERS in found else HAPPENED
 
 
@@ -25,23 +30,25 @@ def render_news(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block
     than the sentence introducing them."""
     labels = phrases_for(outline.language).news_labels
     pieces = [run for group in paragraphs(sentences) for run in runs(group)]
-    beats = [_beat(run) for run in pieces]
+    beats = [_beat(run, outline) for run in pieces]
     where = {sentence.index: n for n, run in enumerate(pieces) for sentence in run}
     for n, run in enumerate(pieces):
         introducers = (where.get(sentence.ties.introducer) for sentence in run)
         beats[n] = max([beats[n], *(beats[other] for other in introducers if other is not None)])
     headed = len(outline.headings) >= 2
+    first_section = min((sentence.section for sentence in outline.sentences), default=-1)
     named: list[tuple[str, list[Sentence]]] = []
     for beat in (HAPPENED, MATTERS, NEXT):
         for n, run in enumerate(pieces):
             if beats[n] != beat:
                 continue
             name = labels[beat]
-            if beat == HAPPENED:
+            if beat == HAPPENED:  # the opening tells what happened; the rest are details, by section if headed
                 section = run[0].section
-                opening = not named or named[-1][0] == labels[HAPPENED]
                 name = label(outline.headings[section]) if headed and section >= 0 else labels[DETAILS]
-                name = labels[HAPPENED] if opening and (section < 0 or not headed) else name
+                first = not named and (not headed or section == first_section)
+                if first or (named and named[-1][0] == labels[HAPPENED] and named[-1][1][-1].section == section):
+                    name = labels[HAPPENED]
             if named and named[-1][0] == name and named[-1][1][-1].paragraph == run[0].paragraph:
                 named[-1][1].extend(run)  # the rest of the same paragraph, under the same label
             else:
@@ -65,9 +72,11 @@ def render_qa(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:
             if sentence.section != last_section and heading.endswith("?"):
                 pairs.append((heading, []))
             last_section = sentence.section
+            # A sentence on why it matters or what's next answers a question of its own, even mid-paragraph.
+            answers_own = not sentence.ties.before and bool(_OWN_QUESTION & sentence.roles)
             if sentence.text.endswith("?"):
                 pairs.append((sentence.text, []))
-            elif not pairs or (pairs[-1][1] and sentence is group[0] and not heading.endswith("?")):
+            elif not pairs or (pairs[-1][1] and (sentence is group[0] or answers_own) and not heading.endswith("?")):
                 pairs.append((None, [sentence]))
             else:
                 pairs[-1][1].append(sentence)
@@ -83,12 +92,18 @@ def render_qa(sentences: tuple[Sentence, ...], outline: Outline) -> list[Block]:
             written.append((question, list(answer)))
         elif written:
             written[-1][1].extend(answer)
-    return [
-        Block(f"{marked(phrases.question_mark, question)}\n{marked(phrases.answer_mark, joined(answer))}", fresh=True)
-        for question, answer in written
-    ]
+    return [_pair(marked(phrases.question_mark, question), phrases.answer_mark, answer) for question, answer in written]
 
 
+def _pair(question: str, answer_mark: str, answer: list[Sentence]) -> Block:
+    """A question and its answer in a new tweet; an answer too long for it is cut between its sentences, never
+    between the question and the answer's first sentence."""
+    first, *rest = (joined(run) for run in runs(answer))
+    head = f"{question}\n{marked(answer_mark, first)}"
+    return Block(f"{head} {' '.join(rest)}" if rest else head, fresh=True, parts=(head, *rest))
+
+
+_OWN_QUESTION = frozenset({cues.MATTERS, cues.NEXT})
 # Which question an answer with these roles answers, in order of preference.
 _ROLE_QUESTIONS = ((cues.NEXT, "next"), (cues.MATTERS, "matters"), (cues.ADVICE, "advice"), (cues.STEP, "advice"),
                    (cues.QUOTE, "voices"), (cues.NUMBER, "numbers"))  # fmt: skip

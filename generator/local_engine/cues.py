@@ -32,7 +32,7 @@ class Cues:
     matters: frozenset[str]
     next: frozenset[str]  # words that say something is ahead
     future: frozenset[str]  # the future tense, which says so only with a time ("will open in March")
-    when: frozenset[str]  # months, weekdays, weeks and years
+    when: frozenset[str]  # months, weekdays and seasons (a year is found by its digits)
     speech: frozenset[str]
 
 
@@ -61,8 +61,7 @@ CUES: dict[str, Cues] = {
         future=_words("will won't"),
         when=_words(
             "january february march april may june july august september october november december monday tuesday "
-            "wednesday thursday friday saturday sunday week weeks month months year years summer autumn winter "
-            "spring"
+            "wednesday thursday friday saturday sunday summer autumn winter spring"
         ),
         speech=_words("said says told added argued explained wrote noted warned insisted"),
     ),
@@ -87,8 +86,7 @@ CUES: dict[str, Cues] = {
         future=_words("wird werden soll sollen"),
         when=_words(
             "januar februar märz april mai juni juli august september oktober november dezember montag dienstag "
-            "mittwoch donnerstag freitag samstag sonntag woche wochen monat monaten jahr jahren sommer herbst "
-            "winter frühjahr"
+            "mittwoch donnerstag freitag samstag sonntag sommer herbst winter frühjahr"
         ),
         speech=_words("sagte sagt erklärte erklärt meinte meint betonte betont sagten"),
     ),
@@ -109,8 +107,7 @@ CUES: dict[str, Cues] = {
         future=_words("sera seront devrait devraient commencera ouvrira"),
         when=_words(
             "janvier février mars avril mai juin juillet août septembre octobre novembre décembre lundi mardi "
-            "mercredi jeudi vendredi samedi dimanche semaine semaines mois année années an ans été automne hiver "
-            "printemps"
+            "mercredi jeudi vendredi samedi dimanche été automne hiver printemps"
         ),
         speech=_words("dit déclare déclaré explique expliqué affirme affirmé ajoute ajouté"),
     ),
@@ -126,12 +123,11 @@ CUES: dict[str, Cues] = {
             "porque significa importante importantes clave impacto consecuencias riesgo permite permiten ayuda "
             "cuesta esencial"
         ),
-        next=_words("próximo próxima próximos prevé previsto prevista pronto mañana"),
+        next=_words("próximo próxima próximos prevé previsto prevista previstos previstas pronto mañana"),
         future=_words("será serán comenzará empezará abrirá"),
         when=_words(
             "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lunes "
-            "martes miércoles jueves viernes sábado domingo semana semanas mes meses año años verano otoño "
-            "invierno primavera"
+            "martes miércoles jueves viernes sábado domingo verano otoño invierno primavera"
         ),
         speech=_words("dijo dice afirmó explicó añadió señaló"),
     ),
@@ -144,12 +140,11 @@ CUES: dict[str, Cues] = {
         matters=_words(
             "porque significa importante importantes essencial impacto consequências risco permite permitem ajuda custa"
         ),
-        next=_words("próximo próxima próximos prevê previsto prevista breve amanhã"),
+        next=_words("próximo próxima próximos prevê previsto prevista previstos previstas breve amanhã"),
         future=_words("será serão começará deverá abrirá vai vão"),
         when=_words(
             "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro segunda "
-            "terça quarta quinta sexta sábado domingo semana semanas mês meses ano anos verão outono inverno "
-            "primavera"
+            "terça quarta quinta sexta sábado domingo verão outono inverno primavera"
         ),
         speech=_words("disse diz afirmou explicou acrescentou"),
     ),
@@ -165,12 +160,11 @@ CUES: dict[str, Cues] = {
             "perché significa importante importanti fondamentale impatto conseguenze rischio permette permettono "
             "aiuta costa essenziale"
         ),
-        next=_words("prossimo prossima prossimi previsto prevista prevede presto domani"),
+        next=_words("prossimo prossima prossimi previsto prevista previsti previste prevede presto domani"),
         future=_words("sarà saranno inizierà dovrebbe aprirà"),
         when=_words(
             "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre lunedì "
-            "martedì mercoledì giovedì venerdì sabato domenica settimana settimane mese mesi anno anni estate "
-            "autunno inverno primavera"
+            "martedì mercoledì giovedì venerdì sabato domenica estate autunno inverno primavera"
         ),
         speech=_words("detto dice spiega spiegato afferma aggiunge"),
     ),

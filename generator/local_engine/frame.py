@@ -19,6 +19,7 @@ _NUMBER = re.compile(r"\d")
 _LINK = re.compile(r"://|www\.", re.IGNORECASE)
 CLAIM_WORDS = (6, 40)
 NUMBER_PREFERENCE = 0.6  # a claim with a number wins unless the best claim scores this much higher
+_BEATS = frozenset({cues.MATTERS, cues.NEXT})
 
 
 def strongest_claim(outline: Outline, structure: str, room: int) -> Sentence | None:
@@ -44,6 +45,8 @@ def strongest_claim(outline: Outline, structure: str, room: int) -> Sentence | N
         ),
         key=lambda s: (-s.score, s.index),
     )
+    if structure == "news":  # the hook says what happened: why it matters and what's next have beats of their own
+        standing = [s for s in standing if not _BEATS & s.roles] or standing
     fitting = (s for s in standing if splitter.weigh(s.text) <= room)  # weighed lazily, best first
     best = next(fitting, None)
     chosen = best

@@ -14,6 +14,8 @@ from generator.local_engine.steps import POINTS
 SECTIONED = frozenset({"case", "qa"})
 # What a news breakdown needs a sentence for, beside what happened: why it matters, what happens next.
 NEWS_BEATS = (cues.MATTERS, cues.NEXT)
+_BEATS = frozenset(NEWS_BEATS)
+OPENING_MAX_WORDS = 45  # longer, and the sentence would not fit one tweet under its label
 
 
 def summarise(
@@ -43,7 +45,7 @@ def summarise(
         while True:  # each round takes at least one sentence out
             kept = tuple(s for s in chosen if s.index in standing)
             bodies = render(kept, outline, shape, limit)
-            flawed = [body for body in bodies if standalone.flawed(body, outline.language)]
+            flawed = [body for body in bodies if standalone.flawed(body, outline.language) or _unanswered(body, shape)]
             if not flawed:
                 return bodies if len(bodies) <= capacity else None
             culprits = {s.index for s in kept if any(_breaks(s, body) for body in flawed)}
@@ -77,6 +79,21 @@ def summarise(
     # An article of nothing but sentences too long for a tweet still gets a thread, cut where the splitter cuts.
     found = next((bodies for bodies in alone if bodies), None)
     return found or render(tuple(ranked[:1]), outline, shape, limit)[:capacity]
+
+
+def _tells_what_happened(sentence: Sentence, opening: int) -> bool:
+    """A sentence of the article's opening that stands in a tweet of its own and is no other beat."""
+    return (
+        sentence.section == opening
+        and sentence.words <= OPENING_MAX_WORDS
+        and sentence.ties == standalone.ALONE
+        and not _BEATS & sentence.roles
+    )
+
+
+def _unanswered(body: str, shape: Shape) -> bool:
+    """A Q&A tweet that ends on its question: the answer was cut away into the next tweet."""
+    return shape.structure == "qa" and body.rstrip().endswith("?")
 
 
 def _breaks(sentence: Sentence, body: str) -> bool:
@@ -136,7 +153,8 @@ def _ranked(
 def _leaders(sentences: tuple[Sentence, ...], shape: Shape, avoid: tuple[str, ...]) -> list[int]:
     """The sentences that come before all others: a how-to's steps in the article's order; a tips thread's tips,
     best first, none repeating another; each section's best sentence and each list item's opening sentence for
-    styles built from sections; a news breakdown's best sentence on why it matters and on what happens next."""
+    styles built from sections; a news breakdown's best sentence on what happened (from its opening), on why it
+    matters and on what happens next."""
     items = shape.items
     if items.kind and items.kind != POINTS:
         found = items.leaders(sentences)
@@ -152,9 +170,14 @@ def _leaders(sentences: tuple[Sentence, ...], shape: Shape, avoid: tuple[str, ..
                 best[unit] = sentence
         return [s.index for s in sorted(best.values(), key=lambda s: (-s.score, s.index))]
     if shape.structure == "news":
+        opening = min((s.section for s in sentences), default=-1)
         beats = [
-            max((s for s in sentences if role in s.roles), key=lambda s: (s.score, -s.index), default=None)
-            for role in NEWS_BEATS
+            max(
+                (s for s in sentences if (role in s.roles if role else _tells_what_happened(s, opening))),
+                key=lambda s: (s.score, -s.index),
+                default=None,
+            )
+            for role in ("", *NEWS_BEATS)
         ]
         return sorted({s.index for s in beats if s is not None})
     return []
