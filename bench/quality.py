@@ -160,8 +160,11 @@ def warm_up(sources: list[Source]) -> None:
         build_bodies(article=read(source), options=ThreadOptions(), style=FALLBACK_STYLE)
 
 
-def hundred_kb_ms(sources: list[Source], runs: int = 7) -> tuple[float, int]:
-    """The local engine's median time on a 100 KB article: the corpus's English texts, each copy marked."""
+def hundred_kb_ms(sources: list[Source], runs: int = 7) -> tuple[float, float, int]:
+    """The local engine's median time on a 100 KB article (the corpus's English texts, each copy marked): process
+    CPU time, which the target is set on, and wall-clock time. On a shared machine whose cores are all busy, wall
+    time is mostly the wait for a core; CPU time is the engine's own work, what a request pays on a server with a
+    core free."""
     from generator import language, splitter
     from generator.blocks import article_from_text
     from generator.domain import ThreadOptions
@@ -175,14 +178,15 @@ def hundred_kb_ms(sources: list[Source], runs: int = 7) -> tuple[float, int]:
     article = article_from_text("\n\n".join(copies))
     build = lambda: build_bodies(article=article, options=ThreadOptions(), style=FALLBACK_STYLE)  # noqa: E731
     build()
-    samples = []
+    cpu, wall = [], []
     for _ in range(runs):
         splitter.weigh.cache_clear()
         language.detect.cache_clear()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         build()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), len(article.text.encode()) // KB
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    return statistics.median(cpu), statistics.median(wall), len(article.text.encode()) // KB
 
 
 # --- Printing and the targets.
@@ -224,7 +228,8 @@ def print_table(title: str, rows: list[Row]) -> None:
             print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
 
 
-def targets(rows: list[Row], speed_ms: float, size_kb: int) -> list[tuple[str, str, bool]]:
+def targets(rows: list[Row], speed: tuple[float, float, int]) -> list[tuple[str, str, bool]]:
+    speed_ms, wall_ms, size_kb = speed
     every = total(rows)
     long_rows = [row for row in rows if row.words > LONG_ARTICLE_WORDS and not row.error]
     short = [row.name for row in long_rows if len(row.quarters) < 4 or row.last < 0.8]
@@ -247,8 +252,8 @@ def targets(rows: list[Row], speed_ms: float, size_kb: int) -> list[tuple[str, s
             not short,
         ),
         (
-            f"{size_kb} KB article, local engine median < {TARGET_100KB_MS:.0f} ms",
-            f"{speed_ms:.1f} ms",
+            f"{size_kb} KB article, local engine median CPU time < {TARGET_100KB_MS:.0f} ms",
+            f"{speed_ms:.1f} ms (wall clock {wall_ms:.1f} ms at load average {os.getloadavg()[0]:.1f})",
             speed_ms < TARGET_100KB_MS,
         ),
     ]
@@ -320,7 +325,7 @@ def main() -> None:
         local = run_engine("local", sources, None)
         by_style = {structure: run_engine("local", sources, None, structure) for structure in STRUCTURES}
         ai = run_engine("openai", sources, fake)
-    speed_ms, size_kb = hundred_kb_ms(sources)
+    speed = hundred_kb_ms(sources)
     languages = sorted({source.language for source in sources})
     print(f"Thread quality over {len(sources)} inputs ({', '.join(languages)}), summary style, automatic length;")
     print("then the local engine in every style")
@@ -332,7 +337,7 @@ def main() -> None:
         for row in rows:
             for sample in row.samples:
                 print(f"  {structure} {row.name}: {sample}")
-    results = targets(local, speed_ms, size_kb) + style_targets(by_style)
+    results = targets(local, speed) + style_targets(by_style)
     print("\n| local engine target | figure | result |\n|---|---|---|")
     for label, figure, passed in results:
         print(f"| {label} | {figure} | {'pass' if passed else 'FAIL'} |")
