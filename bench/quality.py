@@ -36,6 +36,7 @@ from bench.quality_metrics import (
     is_valid,
     leaked_lines,
     near_duplicate_pairs,
+    repeated_questions,
     unbalanced_quotes,
 )
 
@@ -66,6 +67,7 @@ class Row:
     last: float = 0.0
     leaked: int = 0
     english: int = 0
+    repeated: int = 0  # questions asked twice in one thread
     ms: float = 0.0
     error: str = ""
     samples: list[str] = field(default_factory=list)  # the tweets that failed a check, for the reader
@@ -87,6 +89,7 @@ def measure(row: Row, bodies: list[str], tweets: list[str], article_text: str, s
     row.quarters, row.last = found.quarters, found.last
     row.leaked = leaked_lines(bodies, (*source.boilerplate, *source.code))
     row.english = english_phrases(bodies, article_text, source.language)
+    row.repeated = repeated_questions(bodies)
     return row
 
 
@@ -110,9 +113,10 @@ def fake_reply_for(article_text: str) -> list[str]:
     return [re.split(r"(?<=[.!?])\s", part.strip(), maxsplit=1)[0] for part in paragraphs[:6]]
 
 
-def run_engine(engine_name: str, sources: list[Source], fake: FakeOpenAI | None) -> list[Row]:
-    from generator.domain import ThreadOptions
-    from generator.engines import FALLBACK_STYLE
+def run_engine(
+    engine_name: str, sources: list[Source], fake: FakeOpenAI | None, structure: str = "summary"
+) -> list[Row]:
+    from generator.domain import StyleSpec, ThreadOptions
     from generator.llm import OpenAIEngine
     from generator.local_engine import LocalEngine
     from generator.splitter import mark_tweets
@@ -120,6 +124,7 @@ def run_engine(engine_name: str, sources: list[Source], fake: FakeOpenAI | None)
 
     engine = LocalEngine() if engine_name == "local" else OpenAIEngine()
     options = ThreadOptions()
+    style = StyleSpec(slug=structure, name=structure, local_structure=structure)
     rows = []
     for source in sources:
         try:
@@ -132,7 +137,7 @@ def run_engine(engine_name: str, sources: list[Source], fake: FakeOpenAI | None)
             fake.script(FakeReply(tweets=fake_reply_for(article.text)))
         started = time.perf_counter()
         try:
-            bodies = list(engine.generate(article=article, options=options, style=FALLBACK_STYLE))
+            bodies = list(engine.generate(article=article, options=options, style=style))
         except Exception as error:
             row.error = f"{type(error).__name__}: {error}"
             rows.append(row)
@@ -155,8 +160,11 @@ def warm_up(sources: list[Source]) -> None:
         build_bodies(article=read(source), options=ThreadOptions(), style=FALLBACK_STYLE)
 
 
-def hundred_kb_ms(sources: list[Source], runs: int = 7) -> tuple[float, int]:
-    """The local engine's median time on a 100 KB article: the corpus's English texts, each copy marked."""
+def hundred_kb_ms(sources: list[Source], runs: int = 7) -> tuple[float, float, int]:
+    """The local engine's median time on a 100 KB article (the corpus's English texts, each copy marked): process
+    CPU time, which the target is set on, and wall-clock time. On a shared machine whose cores are all busy, wall
+    time is mostly the wait for a core; CPU time is the engine's own work, what a request pays on a server with a
+    core free."""
     from generator import language, splitter
     from generator.blocks import article_from_text
     from generator.domain import ThreadOptions
@@ -170,14 +178,15 @@ def hundred_kb_ms(sources: list[Source], runs: int = 7) -> tuple[float, int]:
     article = article_from_text("\n\n".join(copies))
     build = lambda: build_bodies(article=article, options=ThreadOptions(), style=FALLBACK_STYLE)  # noqa: E731
     build()
-    samples = []
+    cpu, wall = [], []
     for _ in range(runs):
         splitter.weigh.cache_clear()
         language.detect.cache_clear()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         build()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), len(article.text.encode()) // KB
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    return statistics.median(cpu), statistics.median(wall), len(article.text.encode()) // KB
 
 
 # --- Printing and the targets.
@@ -199,12 +208,13 @@ def cells(row: Row) -> tuple[str, ...]:
             str(row.english), f"{row.ms:.1f}")  # fmt: skip
 
 
-def total(rows: list[Row]) -> Row:
+def total(rows: list[Row], name: str = "") -> Row:
     """The sums over the inputs that made a thread (no language: coverage is per article)."""
     done = [row for row in rows if not row.error]
-    summed = Row(f"total ({len(done)} of {len(rows)} inputs)", "", sum(row.words for row in done))
-    for name in ("tweets", "valid", "fragments", "colons", "quotes", "duplicates", "leaked", "english", "ms"):
-        setattr(summed, name, sum(getattr(row, name) for row in done))
+    summed = Row(name or f"total ({len(done)} of {len(rows)} inputs)", "", sum(row.words for row in done))
+    for measure in ("tweets", "valid", "fragments", "colons", "quotes", "duplicates", "leaked", "english", "repeated",
+                    "ms"):  # fmt: skip
+        setattr(summed, measure, sum(getattr(row, measure) for row in done))
     return summed
 
 
@@ -218,7 +228,8 @@ def print_table(title: str, rows: list[Row]) -> None:
             print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
 
 
-def targets(rows: list[Row], speed_ms: float, size_kb: int) -> list[tuple[str, str, bool]]:
+def targets(rows: list[Row], speed: tuple[float, float, int]) -> list[tuple[str, str, bool]]:
+    speed_ms, wall_ms, size_kb = speed
     every = total(rows)
     long_rows = [row for row in rows if row.words > LONG_ARTICLE_WORDS and not row.error]
     short = [row.name for row in long_rows if len(row.quarters) < 4 or row.last < 0.8]
@@ -241,11 +252,60 @@ def targets(rows: list[Row], speed_ms: float, size_kb: int) -> list[tuple[str, s
             not short,
         ),
         (
-            f"{size_kb} KB article, local engine median < {TARGET_100KB_MS:.0f} ms",
-            f"{speed_ms:.1f} ms",
+            f"{size_kb} KB article, local engine median CPU time < {TARGET_100KB_MS:.0f} ms",
+            f"{speed_ms:.1f} ms (wall clock {wall_ms:.1f} ms at load average {os.getloadavg()[0]:.1f})",
             speed_ms < TARGET_100KB_MS,
         ),
     ]
+
+
+# Every structure a style can give the local engine, each run over the whole corpus.
+STRUCTURES = ("summary", "howto", "tips", "story", "news", "case", "hottake", "qa")
+STYLE_COLUMNS = ("style", "inputs", "tweets", "valid", "frag", "colon", "quote", "dup", "boiler/code", "english",
+                 "repeated Q", "ms")  # fmt: skip
+
+
+def style_cells(row: Row, inputs: int) -> tuple[str, ...]:
+    return (row.name, str(inputs), str(row.tweets), str(row.valid), str(row.fragments), str(row.colons),
+            str(row.quotes), str(row.duplicates), str(row.leaked), str(row.english), str(row.repeated),
+            f"{row.ms:.1f}")  # fmt: skip
+
+
+def print_styles(by_style: dict[str, list[Row]]) -> None:
+    lines = [STYLE_COLUMNS, *(style_cells(total(rows, name), len(rows)) for name, rows in by_style.items())]
+    widths = [max(len(line[index]) for line in lines) for index in range(len(STYLE_COLUMNS))]
+    print("\nLocal engine, every style over the corpus (automatic length)\n")
+    for number, line in enumerate(lines):
+        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)) + " |")
+        if number == 0:
+            print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
+
+
+def style_targets(by_style: dict[str, list[Row]]) -> list[tuple[str, str, bool]]:
+    """Per style: every input makes a thread of valid tweets, and none has a fragment, a lead-in colon, an open
+    quote, a near-duplicate pair, a boilerplate or code line, an English phrase in another language or a question
+    asked twice."""
+    results = []
+    for name, rows in by_style.items():
+        every = total(rows, name)
+        missed = [
+            label
+            for label, count in (
+                ("failed inputs", sum(bool(row.error) for row in rows)),
+                ("invalid tweets", every.tweets - every.valid),
+                ("fragments", every.fragments),
+                ("lead-in colons", every.colons),
+                ("unbalanced quotes", every.quotes),
+                ("near-duplicates", every.duplicates),
+                ("boilerplate and code lines", every.leaked),
+                ("English phrases", every.english),
+                ("repeated questions", every.repeated),
+            )
+            if count
+        ]
+        figure = ", ".join(missed) if missed else f"{every.tweets} tweets, all clean"
+        results.append((f"style {name}: valid, and zero of every flaw", figure, not missed))
+    return results
 
 
 def main() -> None:
@@ -263,17 +323,21 @@ def main() -> None:
         logging.getLogger("httpx2").setLevel(logging.WARNING)  # one line per request would bury the tables
         warm_up(sources)
         local = run_engine("local", sources, None)
+        by_style = {structure: run_engine("local", sources, None, structure) for structure in STRUCTURES}
         ai = run_engine("openai", sources, fake)
-    speed_ms, size_kb = hundred_kb_ms(sources)
+    speed = hundred_kb_ms(sources)
     languages = sorted({source.language for source in sources})
-    print(f"Thread quality over {len(sources)} inputs ({', '.join(languages)}), summary style, automatic length")
+    print(f"Thread quality over {len(sources)} inputs ({', '.join(languages)}), summary style, automatic length;")
+    print("then the local engine in every style")
     print_table("Local engine", local)
     print_table("AI engine against the fake provider (mechanics only: the replies are the article's sentences)", ai)
+    print_styles(by_style)
     print("\nLocal engine's failed checks, per tweet:")
-    for row in local:
-        for sample in row.samples:
-            print(f"  {row.name}: {sample}")
-    results = targets(local, speed_ms, size_kb)
+    for structure, rows in {"summary": local, **by_style}.items():
+        for row in rows:
+            for sample in row.samples:
+                print(f"  {structure} {row.name}: {sample}")
+    results = targets(local, speed) + style_targets(by_style)
     print("\n| local engine target | figure | result |\n|---|---|---|")
     for label, figure, passed in results:
         print(f"| {label} | {figure} | {'pass' if passed else 'FAIL'} |")

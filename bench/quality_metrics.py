@@ -141,6 +141,14 @@ def near_duplicate_pairs(bodies: Sequence[str], *, threshold: float = 0.5) -> li
     return pairs
 
 
+def repeated_questions(bodies: Sequence[str]) -> int:
+    """Questions a thread asks more than once: lines ending in a question mark (after any label such as "Q:")
+    that open a tweet and open another one too. A Q&A thread should ask each question once."""
+    openings = [opening(body.strip().split("\n", 1)[0]) for body in bodies if body.strip()]
+    asked = [line.casefold() for line in openings if line.rstrip().endswith(("?", "\uff1f"))]
+    return len(asked) - len(set(asked))
+
+
 @dataclass(frozen=True)
 class Coverage:
     quarters: frozenset[int]  # 0-3: the quarters of the article some tweet quotes five words in a row from
@@ -178,10 +186,10 @@ def leaked_lines(bodies: Iterable[str], lines: Iterable[str]) -> int:
 
 
 # English-only words: one of them added by the engine (not in the article) marks an English phrase in a thread
-# of another language.
+# of another language. "Questions" is French as well ("Vos questions"), so it is not one of them.
 ENGLISH_WORDS = (
     "the and of with what why how your you this that is are here here's thread key takeaways matters happened "
-    "follow read full article steps questions answered wrap gist"
+    "follow read full article steps answered wrap gist next"
 )
 ENGLISH = frozenset(ENGLISH_WORDS.split())
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.domain import PROSE_KINDS, Article, Block, BlockKind
 
@@ -323,6 +323,41 @@ def render_text(blocks: Iterable[Block]) -> str:
             parts.append(line)
         previous = block
     return "\n\n".join(parts)
+
+
+def capped(article: Article, *, limit: int) -> Article:
+    """`article` with at most `limit` characters of prose view, cut after a whole block, or inside the block that
+    crosses the limit at a sentence when cutting before it would lose more than half. Its blocks are cut at the same
+    place, so the structure and the text say the same thing; a heading left with nothing under it goes too."""
+    if len(article.text) <= limit:
+        return article
+    if not article.blocks:
+        return replace(article, text=_cut_at_sentence(article.text, limit, paragraphs=True))
+    blocks = article.blocks
+    low, high = 0, len(blocks)  # the longest run of whole blocks whose text fits, by bisection
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if len(render_text(blocks[:middle])) <= limit else (low, middle - 1)
+    kept = list(blocks[:low])
+    crossing = blocks[low] if low < len(blocks) else None
+    if crossing is not None and crossing.kind in PROSE_KINDS and len(render_text(kept)) < limit // 2:
+        room = limit - len(render_text(kept)) - len("\n\n1. ")
+        head = _cut_at_sentence(crossing.text, room, paragraphs=False)
+        if head:
+            kept.append(Block(crossing.kind, head, crossing.level))
+    while kept and kept[-1].kind == BlockKind.HEADING:
+        kept.pop()
+    return replace(article, text=render_text(kept), blocks=tuple(kept))
+
+
+def _cut_at_sentence(text: str, limit: int, *, paragraphs: bool) -> str:
+    """The text's first `limit` characters, cut at a blank line (when `paragraphs` and that keeps half) or after a
+    sentence; "" when no sentence ends in them."""
+    head = text[:limit]
+    cut = head.rfind("\n\n") if paragraphs else -1
+    if cut < limit // 2:
+        cut = head.rfind(". ") + 1
+    return head[:cut].rstrip() if cut > 0 else ("" if not paragraphs else head.rstrip())
 
 
 def _same_list(previous: Block | None, block: Block) -> bool:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from generator import xtext
-from generator.blocks import article_from_text, opening_words
+from generator.blocks import article_from_text, capped, opening_words
 from generator.domain import Article, Numbering, ThreadOptions, ThreadTitle, Tone
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded, VersionConflict
@@ -172,15 +172,9 @@ def release_connection() -> None:
 
 
 def cap_article(article: Article) -> Article:
-    """Imported pages can be far longer than pasted text may be; keep the first MAX_TEXT_LENGTH characters,
-    cut at a paragraph (or at least a sentence) boundary."""
-    if len(article.text) <= MAX_TEXT_LENGTH:
-        return article
-    head = article.text[:MAX_TEXT_LENGTH]
-    cut = head.rfind("\n\n")
-    if cut < MAX_TEXT_LENGTH // 2:
-        cut = head.rfind(". ") + 1
-    return replace(article, text=head[: cut if cut > 0 else MAX_TEXT_LENGTH].rstrip())
+    """Imported pages can be far longer than pasted text may be; keep the first MAX_TEXT_LENGTH characters, cut at
+    a block (or at least a sentence) boundary, text and blocks alike."""
+    return capped(article, limit=MAX_TEXT_LENGTH)
 
 
 def _title_for(article: Article, proposed: ThreadTitle | None = None) -> str:

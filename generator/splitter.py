@@ -28,7 +28,7 @@ _CLAUSE_END = re.compile(r"[;:,]\s+|\s+[\u2014\u2013]\s+|[\u2014\u2013](?=\w)|[\
 _LINE_END = re.compile(r"\n")
 _PARAGRAPH_END = re.compile(r"\n\s*\n\s*")
 _WORD_END = re.compile(r"\s+")
-_INLINE_SPACE = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
 _INVALID_CHARACTERS = re.compile("[\ufffe\ufeff\uffff]")
 # Anything written as `scheme://...`, whether or not X would make it a link (ftp://, s3://, made-up schemes).
 _SCHEME_STRING = re.compile(r"(?<![\w+.-])[a-z][a-z0-9+.-]*://[^\s<>\"'`]*", re.IGNORECASE)
@@ -97,8 +97,9 @@ def numbering_mark(numbering: Numbering, position: int, count: int) -> str:
 def normalize(text: str) -> str:
     """NFC, no characters X refuses, single spaces inside lines, at most one blank line between paragraphs."""
     text = _INVALID_CHARACTERS.sub("", unicodedata.normalize("NFC", text)).replace("\r\n", "\n").replace("\r", "\n")
-    lines = [_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    # str.split() collapses and trims whitespace as a pattern would, several times faster over a long article.
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def fit_text(text: str, *, limit: int) -> list[str]:

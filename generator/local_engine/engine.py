@@ -9,15 +9,27 @@ from collections.abc import Iterator
 from generator import splitter
 from generator.domain import MAX_TWEETS, REWRITE_INSTRUCTIONS, Article, StyleSpec, ThreadOptions
 from generator.errors import InputInvalid
-from generator.local_engine.frame import closing_tweets, hook, item_count, strongest_claim, tags_weight, with_hashtags
+from generator.local_engine.frame import (
+    any_claim,
+    closing_tweets,
+    hook,
+    item_count,
+    strongest_claim,
+    tags_weight,
+    with_hashtags,
+)
 from generator.local_engine.outline import headline, read_article
 from generator.local_engine.phrases import engine_language, phrases_for
 from generator.local_engine.render import Shape
 from generator.local_engine.rewrite import rewrite_body
+from generator.local_engine.steps import find_items
 from generator.local_engine.summarise import summarise
 
 WORDS_PER_TWEET = 120
 AUTO_MIN_TWEETS, AUTO_MAX_TWEETS = 3, 15
+# Structures that take a tweet per beat, step or question need more than three to show their shape: with the
+# length left to the engine, they get at least this many (a short article still gives only what it has).
+STRUCTURE_MIN_TWEETS = {"news": 5, "qa": 5, "howto": 6, "tips": 5}
 HOOK_FRAME = 80  # room the hook keeps for its promise and the source link beside the claim
 
 
@@ -57,19 +69,22 @@ def build_bodies(*, article: Article, options: ThreadOptions, style: StyleSpec) 
     if not headline(outline):
         raise InputInvalid("There is no text to make a thread from.", code="empty_article")
     structure = style.local_structure or "summary"
-    total = min(options.max_tweets or auto_tweet_count(outline.words), MAX_TWEETS)
+    automatic = max(auto_tweet_count(outline.words), STRUCTURE_MIN_TWEETS.get(structure, 0))
+    total = min(options.max_tweets or automatic, MAX_TWEETS)
     closing = closing_tweets(outline, options)
     capacity = total - 1 - len(closing)
     while capacity < 1 and closing:
         closing.pop()
         capacity += 1
     claim = strongest_claim(outline, structure, room=limit - HOOK_FRAME)
+    if structure == "hottake" and claim is None:
+        claim = any_claim(outline)  # a take is the article's own words, never its title
     sentences = tuple(sentence for sentence in outline.sentences if sentence != claim)
     if not claim and not outline.title and sentences:
         sentences = sentences[1:]  # the lead sentence is the hook
     phrases = phrases_for(outline.language)
     closing_line = phrases.hot_take_closing if structure == "hottake" else phrases.closings[options.tone]
-    shape = Shape(structure, closing_line)
+    shape = Shape(structure, closing_line, find_items(outline, structure))
     avoid = claim.terms if claim else ()
     shown = frozenset({claim.index}) if claim else frozenset()
     # The hook is a whole sentence now, so the hashtags' room is kept in the content's tweets instead.

@@ -8,6 +8,7 @@ import re
 
 from generator import splitter
 from generator.domain import ThreadOptions
+from generator.local_engine import cues
 from generator.local_engine.outline import Outline, Sentence, headline
 from generator.local_engine.phrases import TIP_MARK, phrases_for
 from generator.local_engine.standalone import ALONE
@@ -18,6 +19,7 @@ _NUMBER = re.compile(r"\d")
 _LINK = re.compile(r"://|www\.", re.IGNORECASE)
 CLAIM_WORDS = (6, 40)
 NUMBER_PREFERENCE = 0.6  # a claim with a number wins unless the best claim scores this much higher
+_BEATS = frozenset({cues.MATTERS, cues.NEXT})
 
 
 def strongest_claim(outline: Outline, structure: str, room: int) -> Sentence | None:
@@ -39,19 +41,37 @@ def strongest_claim(outline: Outline, structure: str, room: int) -> Sentence | N
             and not s.text.endswith("?")
             and s.ties == ALONE
             and not _LINK.search(s.text)
+            and cues.CODE not in s.roles
         ),
         key=lambda s: (-s.score, s.index),
     )
+    if structure == "news":  # the hook says what happened: why it matters and what's next have beats of their own
+        standing = [s for s in standing if not _BEATS & s.roles] or standing
     fitting = (s for s in standing if splitter.weigh(s.text) <= room)  # weighed lazily, best first
     best = next(fitting, None)
-    if best is None or _NUMBER.search(best.text):
-        return best
-    for sentence in fitting:
-        if sentence.score < NUMBER_PREFERENCE * best.score:
-            break
-        if _NUMBER.search(sentence.text):
-            return sentence
-    return best
+    chosen = best
+    if best is not None and not _NUMBER.search(best.text):
+        for sentence in fitting:
+            if sentence.score < NUMBER_PREFERENCE * best.score:
+                break
+            if _NUMBER.search(sentence.text):
+                chosen = sentence
+                break
+    if structure == "hottake" and best is not None and chosen is not None and cues.ADVICE not in chosen.roles:
+        # A take is a stance: a claim that says what one should do wins if it is nearly as strong.
+        near = (s for s in standing if s.score >= NUMBER_PREFERENCE * best.score and cues.ADVICE in s.roles)
+        return next((s for s in near if splitter.weigh(s.text) <= room), chosen)
+    return chosen
+
+
+def any_claim(outline: Outline) -> Sentence | None:
+    """The most important sentence that stands alone and is no question, whatever its length; else the first."""
+    standing = [
+        s
+        for s in outline.sentences
+        if s.ties == ALONE and not s.text.endswith("?") and cues.CODE not in s.roles and not _LINK.search(s.text)
+    ]
+    return max(standing, key=lambda s: (s.score, -s.index), default=None) or next(iter(outline.sentences), None)
 
 
 def hook(outline: Outline, structure: str, options: ThreadOptions, limit: int, *, count: int, claim: str = "") -> str:

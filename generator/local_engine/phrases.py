@@ -27,9 +27,11 @@ class Phrases:
     cta: str
     cta_alternate: str
     source_link: str
-    news_labels: tuple[str, str, str]
+    news_labels: tuple[str, str, str, str]  # what happened, the details, why it matters, what's next
     case_labels: tuple[str, str, str]
-    qa_questions: tuple[str, str, str, str, str]  # three openers, one for the middle, one for the last
+    # Q/A questions by what the answer says: "about" (the opening), "matters", "next", "advice", "numbers",
+    # "voices" (who says what), "else", "takeaway" (the last answer)
+    questions: Mapping[str, str]
     question_mark: str
     answer_mark: str
     rewrite_question: str  # the "question" rewrite of a tweet; "{topic}" is the word it is about
@@ -51,10 +53,17 @@ class Phrases:
             self.source_link,
             *self.news_labels,
             *self.case_labels,
-            *self.qa_questions,
+            *self.questions.values(),
             *(mark for mark in (self.question_mark, self.answer_mark) if mark),
             self.rewrite_question,
         ]
+
+
+QUESTION_KEYS = ("about", "matters", "next", "advice", "numbers", "voices", "else", "takeaway")
+
+
+def _questions(*questions: str) -> dict[str, str]:
+    return dict(zip(QUESTION_KEYS, questions, strict=True))
 
 
 def _tones(neutral: str, casual: str, professional: str, witty: str, inspiring: str) -> dict[Tone, str]:
@@ -91,12 +100,15 @@ PHRASES: dict[str, Phrases] = {
         cta="If this was useful, follow for more and share the first tweet.",
         cta_alternate="Found this helpful? Follow for more, and share the first tweet so others see it too.",
         source_link="Read the full article: {url}",
-        news_labels=("What happened:", "The details:", "Why it matters:"),
+        news_labels=("What happened:", "The details:", "Why it matters:", "What's next:"),
         case_labels=("The situation:", "What they did:", "The results:"),
-        qa_questions=(
+        questions=_questions(
             "What's this about?",
-            "What's the key point?",
             "Why does it matter?",
+            "What happens next?",
+            "What should you do?",
+            "What do the numbers say?",
+            "Who says what?",
             "What else should you know?",
             "What's the takeaway?",
         ),
@@ -133,12 +145,15 @@ PHRASES: dict[str, Phrases] = {
         cta="Wenn das hilfreich war: Folgt mir für mehr und teilt den ersten Tweet.",
         cta_alternate="Hilfreich? Folgt mir für mehr und teilt den ersten Tweet, damit ihn auch andere sehen.",
         source_link="Der ganze Artikel: {url}",
-        news_labels=("Was passiert ist:", "Die Details:", "Warum es zählt:"),
+        news_labels=("Was passiert ist:", "Die Details:", "Warum es zählt:", "Wie es weitergeht:"),
         case_labels=("Die Ausgangslage:", "Was sie getan haben:", "Die Ergebnisse:"),
-        qa_questions=(
+        questions=_questions(
             "Worum geht es?",
-            "Was ist der Kern?",
             "Warum ist das wichtig?",
+            "Wie geht es weiter?",
+            "Was sollte man tun?",
+            "Was sagen die Zahlen?",
+            "Wer sagt was?",
             "Was sollte man noch wissen?",
             "Was bleibt hängen?",
         ),
@@ -175,12 +190,20 @@ PHRASES: dict[str, Phrases] = {
         cta="Si ce fil vous a été utile, abonnez-vous pour la suite et partagez le premier tweet.",
         cta_alternate="Utile ? Abonnez-vous pour la suite, et partagez le premier tweet pour qu'il circule.",
         source_link="L'article complet : {url}",
-        news_labels=("Ce qui s'est passé :", "Les détails :", "Pourquoi c'est important :"),
+        news_labels=(
+            "Ce qui s'est passé :",
+            "Les détails :",
+            "Pourquoi c'est important :",
+            "La suite :",
+        ),
         case_labels=("La situation :", "Ce qu'ils ont fait :", "Les résultats :"),
-        qa_questions=(
+        questions=_questions(
             "De quoi s'agit-il ?",
-            "Quel est le point clé ?",
             "Pourquoi est-ce important ?",
+            "Et ensuite ?",
+            "Que faut-il faire ?",
+            "Que disent les chiffres ?",
+            "Qui dit quoi ?",
             "Que faut-il savoir d'autre ?",
             "Qu'en retenir ?",
         ),
@@ -217,12 +240,15 @@ PHRASES: dict[str, Phrases] = {
         cta="Si te ha resultado útil, sígueme para más y comparte el primer tuit.",
         cta_alternate="¿Te ha servido? Sígueme para más y comparte el primer tuit para que llegue a más gente.",
         source_link="El artículo completo: {url}",
-        news_labels=("Qué pasó:", "Los detalles:", "Por qué importa:"),
+        news_labels=("Qué pasó:", "Los detalles:", "Por qué importa:", "Qué sigue:"),
         case_labels=("La situación:", "Qué hicieron:", "Los resultados:"),
-        qa_questions=(
+        questions=_questions(
             "¿De qué se trata?",
-            "¿Cuál es la clave?",
             "¿Por qué importa?",
+            "¿Qué viene ahora?",
+            "¿Qué conviene hacer?",
+            "¿Qué dicen las cifras?",
+            "¿Quién dice qué?",
             "¿Qué más hay que saber?",
             "¿Con qué nos quedamos?",
         ),
@@ -259,12 +285,15 @@ PHRASES: dict[str, Phrases] = {
         cta="Se foi útil, siga para mais conteúdos e compartilhe o primeiro tweet.",
         cta_alternate="Ajudou? Siga para mais e compartilhe o primeiro tweet para que mais gente veja.",
         source_link="O artigo completo: {url}",
-        news_labels=("O que aconteceu:", "Os detalhes:", "Por que importa:"),
+        news_labels=("O que aconteceu:", "Os detalhes:", "Por que importa:", "O que vem a seguir:"),
         case_labels=("A situação:", "O que fizeram:", "Os resultados:"),
-        qa_questions=(
+        questions=_questions(
             "Do que se trata?",
-            "Qual é o ponto principal?",
             "Por que isso importa?",
+            "O que vem a seguir?",
+            "O que fazer?",
+            "O que dizem os números?",
+            "Quem diz o quê?",
             "O que mais vale saber?",
             "O que fica?",
         ),
@@ -301,12 +330,15 @@ PHRASES: dict[str, Phrases] = {
         cta="Se ti è stato utile, seguimi per altri contenuti e condividi il primo tweet.",
         cta_alternate="Utile? Seguimi per altro e condividi il primo tweet, così lo vedono anche altri.",
         source_link="L'articolo completo: {url}",
-        news_labels=("Cosa è successo:", "I dettagli:", "Perché conta:"),
+        news_labels=("Cosa è successo:", "I dettagli:", "Perché conta:", "Cosa succede ora:"),
         case_labels=("La situazione:", "Cosa hanno fatto:", "I risultati:"),
-        qa_questions=(
+        questions=_questions(
             "Di cosa si tratta?",
-            "Qual è il punto chiave?",
             "Perché è importante?",
+            "Cosa succede ora?",
+            "Cosa conviene fare?",
+            "Cosa dicono i numeri?",
+            "Chi dice cosa?",
             "Cos'altro sapere?",
             "Cosa ci portiamo a casa?",
         ),
@@ -326,9 +358,9 @@ NEUTRAL = Phrases(
     cta="🔁 🧵",
     cta_alternate="🔁 👆",
     source_link="🔗 {url}",
-    news_labels=("📰", "🔎", "💡"),
+    news_labels=("📰", "🔎", "💡", "⏭️"),
     case_labels=("📍", "🛠️", "📈"),
-    qa_questions=("❓", "🔑", "💡", "📌", "🏁"),
+    questions=_questions("❓", "💡", "⏭️", "✅", "🔢", "💬", "📌", "🏁"),
     question_mark="",
     answer_mark="→",
     rewrite_question="❓ {topic}?",

@@ -15,7 +15,9 @@ sorted word order, so the same article gives the same scores whatever the hash s
 
 from __future__ import annotations
 
+import heapq
 import math
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -41,9 +43,10 @@ best worst most least largest biggest smallest highest lowest fastest slowest fi
 _SUPERLATIVES = frozenset(_SUPERLATIVE_WORDS.split())
 
 
-def tokens(words: Sequence[str], stopwords: frozenset[str]) -> tuple[str, ...]:
-    """A sentence's content words, lower-cased, sorted and unique: what similarity and frequency count."""
-    return tuple(sorted({w for w in (word.lower() for word in words) if len(w) > 2 and w not in stopwords}))
+def tokens(lowered: Sequence[str], stopwords: frozenset[str]) -> tuple[str, ...]:
+    """A sentence's content words (from its words in lower case), sorted and unique: what similarity and frequency
+    count."""
+    return tuple(sorted({word for word in lowered if len(word) > 2 and word not in stopwords}))
 
 
 def scores(
@@ -53,14 +56,15 @@ def scores(
     sections: Sequence[int],
     *,
     heading_openers: Sequence[bool],
+    lowered: Sequence[Sequence[str]],
 ) -> list[float]:
     """Each sentence's importance to the article, higher is better; the sentences left out of the graph score
-    below every sentence in it."""
+    below every sentence in it. `words` are each sentence's words as written, `lowered` the same in lower case."""
     count = len(texts)
     if not count:
         return []
     idf = _idf(terms)
-    factors = [_factor(texts[i], words[i], i, count, heading_openers[i]) for i in range(count)]
+    factors = [_factor(texts[i], words[i], lowered[i], i, count, heading_openers[i]) for i in range(count)]
     cheap = [factors[i] * sum(idf[word] for word in terms[i]) / math.sqrt(len(terms[i]) + 1) for i in range(count)]
     candidates = _candidates(cheap, sections)
     centrality = _lexrank([terms[i] for i in candidates], idf)
@@ -146,13 +150,15 @@ def _idf(terms: Sequence[tuple[str, ...]]) -> dict[str, float]:
     return {word: math.log((1 + len(terms)) / (1 + found)) + 1.0 for word, found in frequency.items()}
 
 
-def _factor(text: str, words: Sequence[str], index: int, count: int, heading_opener: bool) -> float:
+def _factor(
+    text: str, words: Sequence[str], lowered: Sequence[str], index: int, count: int, heading_opener: bool
+) -> float:
     """Salience times the position prior and a length factor."""
     salience = 1.0
     if _NUMBER.search(text):
         salience += 0.35
     salience += 0.08 * min(3, sum(word[0].isupper() for word in words[1:]))  # names, past the sentence's start
-    if not _SUPERLATIVES.isdisjoint(map(str.lower, words)):
+    if not _SUPERLATIVES.isdisjoint(lowered):
         salience += 0.15
     if heading_opener:
         salience += 0.15
@@ -190,35 +196,38 @@ def _lexrank(terms: Sequence[tuple[str, ...]], idf: dict[str, float]) -> list[fl
         for word in words:
             postings[word].append(index)
     common = max(2, count // 2)  # a word in half the sentences links everything to everything
-    edges: list[list[tuple[int, float]]] = []
+    weights = {word: idf[word] ** 2 for word, found in postings.items() if 1 < len(found) <= common}
+    sources: list[list[int]] = [[] for _ in range(count)]
+    shares: list[list[float]] = [[] for _ in range(count)]
+    dangling = []
     for index, words in enumerate(terms):
         dot: dict[int, float] = defaultdict(float)
         for word in words:
-            found = postings[word]
-            if len(found) > common:
-                continue
-            weight = idf[word] ** 2
-            for other in found:
-                if other != index:
+            weight = weights.get(word)
+            if weight is not None:
+                for other in postings[word]:
                     dot[other] += weight
-        ranked = sorted(((value / (norms[index] * norms[other]), other) for other, value in dot.items()), reverse=True)
-        edges.append([(other, similarity) for similarity, other in ranked[:NEIGHBOURS] if similarity > 0.05])
-    incoming: list[list[tuple[int, float]]] = [[] for _ in range(count)]
-    for index, out in enumerate(edges):
+        dot.pop(index, None)
+        norm = norms[index]
+        nearest = heapq.nlargest(NEIGHBOURS, ((value / (norm * norms[other]), other) for other, value in dot.items()))
+        out = [(other, similarity) for similarity, other in nearest if similarity > 0.05]
         total = sum(similarity for _, similarity in out)
         for other, similarity in out:
-            incoming[other].append((index, similarity / total))
+            sources[other].append(index)
+            shares[other].append(similarity / total)
+        if not out:
+            dangling.append(index)
     rank = [1.0 / count] * count
-    dangling = [not out for out in edges]
+    base = (1 - DAMPING) / count
     for _ in range(ITERATIONS):
-        spread = sum(rank[i] for i in range(count) if dangling[i]) / count
+        spread = sum(rank[i] for i in dangling) / count
         previous, rank = (
             rank,
             [
-                (1 - DAMPING) / count + DAMPING * (spread + sum(rank[source] * share for source, share in incoming[i]))
+                base + DAMPING * (spread + sum(map(operator.mul, map(rank.__getitem__, sources[i]), shares[i])))
                 for i in range(count)
             ],
         )
-        if sum(abs(new - old) for new, old in zip(rank, previous, strict=True)) < TOLERANCE:
+        if sum(map(abs, map(operator.sub, rank, previous))) < TOLERANCE:
             break
     return rank

@@ -61,7 +61,12 @@ SPEECH_VERBS = (
     "detto dice spiega spiegato afferma aggiunge"
 )
 _SPEECH = frozenset(SPEECH_VERBS.split())
-_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?$")
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
+_NAME = re.compile(rf"^{_NAME_WORD}$")
+_QUOTING_MARKS = r"[,.;:!?\"'()«»“”„]*"
+# A full name: a capitalised word, then another that may carry punctuation ("Ada Okafor,"); the second is the
+# surname a later "Okafor said" refers to. The lookahead lets "Ada Lovelace Okafor" give both pairs.
+_FULL_NAME = re.compile(rf"(?<!\S){_NAME_WORD}\s+(?={_QUOTING_MARKS}({_NAME_WORD}){_QUOTING_MARKS}(?!\S))")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,12 +116,19 @@ def flawed(body: str, language: str) -> bool:
     return leans(opening(body), language) or leads_in(body) or not quotes_balanced(body)
 
 
-def ties(texts: Sequence[str], paragraphs: Sequence[int], items: Sequence[int], language: str) -> list[Ties]:
-    """Each sentence's ties, from the article's sentences in order with their paragraph and list item."""
+def ties(
+    texts: Sequence[str],
+    paragraphs: Sequence[int],
+    items: Sequence[int],
+    language: str,
+    *,
+    lowered: Sequence[Sequence[str]],
+) -> list[Ties]:
+    """Each sentence's ties, from the article's sentences in order with their paragraph and list item, and each
+    sentence's words in lower case."""
     found = []
-    full_names: dict[str, int] = {}  # surname -> the first sentence giving it after a first name
+    introductions: dict[str, int] = {}  # surname -> the first sentence giving it after a first name, -1 for none
     for index, text in enumerate(texts):
-        words = text.split()
         following = index + 1 < len(texts)
         same_paragraph = following and paragraphs[index + 1] == paragraphs[index] and items[index + 1] == items[index]
         list_follows = following and items[index + 1] >= 0 and items[index + 1] != items[index]
@@ -124,14 +136,23 @@ def ties(texts: Sequence[str], paragraphs: Sequence[int], items: Sequence[int], 
         closes = not balanced and same_paragraph and quotes_balanced(f"{text} {texts[index + 1]}")
         after = (leads_in(text) and (same_paragraph or list_follows)) or closes
         stands = (not leads_in(text) or after) and (balanced or closes)
-        surname = _quoted_surname(words)
-        introducer = full_names.get(surname, -1) if surname and not _full_name_in(words, surname) else -1
-        for position in range(1, len(words)):
-            name = words[position].strip(",.;:!?\"'()«»“”„")
-            if _NAME.match(name) and _NAME.match(words[position - 1]) and name not in full_names:
-                full_names[name] = index
+        introducer = -1
+        if not _SPEECH.isdisjoint(lowered[index]):  # most sentences quote nobody
+            words = text.split()
+            surname = _quoted_surname(words)
+            if surname and not _full_name_in(words, surname):
+                if surname not in introductions:
+                    introductions[surname] = _introduction(surname, texts)
+                introducer = introductions[surname] if introductions[surname] < index else -1
         found.append(Ties(before=leans(text, language), after=after, introducer=introducer, stands=stands))
     return found
+
+
+def _introduction(surname: str, texts: Sequence[str]) -> int:
+    """The first sentence giving `surname` after a first name ("Ada Okafor"), else -1."""
+    return next(
+        (index for index, text in enumerate(texts) if surname in text and surname in _FULL_NAME.findall(text)), -1
+    )
 
 
 def _quoted_surname(words: Sequence[str]) -> str:

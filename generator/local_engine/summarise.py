@@ -5,12 +5,17 @@ original order, as many as still render into the tweets there is room for.
 
 from __future__ import annotations
 
-from generator.local_engine import rank, standalone
+from generator.local_engine import cues, rank, standalone
 from generator.local_engine.outline import Outline, Sentence
 from generator.local_engine.render import Shape, render
+from generator.local_engine.steps import POINTS
 
-# Styles built from sections, steps or questions: dropping a whole section would lose a step, not a detail.
-SECTIONED = frozenset({"howto", "tips", "case", "qa"})
+# Styles built from sections or questions: dropping a whole section would lose a question, not a detail.
+SECTIONED = frozenset({"case", "qa"})
+# What a news breakdown needs a sentence for, beside what happened: why it matters, what happens next.
+NEWS_BEATS = (cues.MATTERS, cues.NEXT)
+_BEATS = frozenset(NEWS_BEATS)
+OPENING_MAX_WORDS = 45  # longer, and the sentence would not fit one tweet under its label
 
 
 def summarise(
@@ -33,13 +38,14 @@ def summarise(
     rendering with a tweet that still leans on another, ends on a lead-in colon or leaves a quote open does not
     count as fitting."""
     tied = [sentence.ties for sentence in outline.sentences]
+    sentences = tuple(sentence for sentence in sentences if cues.CODE not in sentence.roles)  # never prose
 
     def fitting(chosen: list[Sentence]) -> list[str] | None:
         standing = set(standalone.keep_standing((s.index for s in chosen), tied, shown=shown))
         while True:  # each round takes at least one sentence out
             kept = tuple(s for s in chosen if s.index in standing)
             bodies = render(kept, outline, shape, limit)
-            flawed = [body for body in bodies if standalone.flawed(body, outline.language)]
+            flawed = [body for body in bodies if standalone.flawed(body, outline.language) or _unanswered(body, shape)]
             if not flawed:
                 return bodies if len(bodies) <= capacity else None
             culprits = {s.index for s in kept if any(_breaks(s, body) for body in flawed)}
@@ -56,7 +62,7 @@ def summarise(
         bodies = fitting([sentences[position] for position in distinct])
         if bodies is not None:
             return bodies
-    ranked = _ranked(sentences, outline, shape.structure, capacity * limit, avoid)
+    ranked = _ranked(sentences, outline, shape, capacity * limit, avoid)
     ranked = _with_ties(ranked, sentences, outline, shown)
     high = len(ranked)
     low, best = 1, []
@@ -73,6 +79,21 @@ def summarise(
     # An article of nothing but sentences too long for a tweet still gets a thread, cut where the splitter cuts.
     found = next((bodies for bodies in alone if bodies), None)
     return found or render(tuple(ranked[:1]), outline, shape, limit)[:capacity]
+
+
+def _tells_what_happened(sentence: Sentence, opening: int) -> bool:
+    """A sentence of the article's opening that stands in a tweet of its own and is no other beat."""
+    return (
+        sentence.section == opening
+        and sentence.words <= OPENING_MAX_WORDS
+        and sentence.ties == standalone.ALONE
+        and not _BEATS & sentence.roles
+    )
+
+
+def _unanswered(body: str, shape: Shape) -> bool:
+    """A Q&A tweet that ends on its question: the answer was cut away into the next tweet."""
+    return shape.structure == "qa" and body.rstrip().endswith("?")
 
 
 def _breaks(sentence: Sentence, body: str) -> bool:
@@ -103,22 +124,14 @@ def _with_ties(
 
 
 def _ranked(
-    sentences: tuple[Sentence, ...], outline: Outline, structure: str, budget: int, avoid: tuple[str, ...]
+    sentences: tuple[Sentence, ...], outline: Outline, shape: Shape, budget: int, avoid: tuple[str, ...]
 ) -> list[Sentence]:
-    """The best sentences, best first, until their text would fill `budget` characters; for sectioned styles,
-    each section's best sentence and each list item's opening sentence (the tip or step itself) come before
-    everything else."""
+    """The best sentences, best first, until their text would fill `budget` characters, after the sentences the
+    style cannot do without (`_leaders`)."""
     by_index = {sentence.index: sentence for sentence in sentences}
     count = max(len(outline.sentences), 1)
     cost = {s.index: len(s.text) + 1 for s in sentences}
-    leaders: list[int] = []
-    if structure in SECTIONED:
-        best: dict[tuple[int, int], Sentence] = {}
-        for sentence in sentences:
-            unit = (sentence.section, sentence.item)
-            if unit not in best or (sentence.item < 0 and sentence.score > best[unit].score):
-                best[unit] = sentence
-        leaders = sorted((s.index for s in best.values()), key=lambda index: (-by_index[index].score, index))
+    leaders = _leaders(sentences, shape, avoid)
     led = set(leaders)
     last_section = max((s.section for s in outline.sentences), default=-1)
     pool = sorted((s for s in sentences if s.index not in led), key=lambda s: (-s.score, s.index))
@@ -132,6 +145,39 @@ def _ranked(
         avoid=(avoid,) if avoid else (),
     )
     closing = next((n for n, index in enumerate(order) if by_index[index].section == last_section), 0)
-    if last_section >= 0 and closing > 1:
+    if last_section >= 0 and closing > 1 and not shape.items.kind:
         order.insert(1, order.pop(closing))  # a long article's conclusion makes the cut
     return [by_index[index] for index in order]
+
+
+def _leaders(sentences: tuple[Sentence, ...], shape: Shape, avoid: tuple[str, ...]) -> list[int]:
+    """The sentences that come before all others: a how-to's steps in the article's order; a tips thread's tips,
+    best first, none repeating another; each section's best sentence and each list item's opening sentence for
+    styles built from sections; a news breakdown's best sentence on what happened (from its opening), on why it
+    matters and on what happens next."""
+    items = shape.items
+    if items.kind and items.kind != POINTS:
+        found = items.leaders(sentences)
+        if shape.structure == "tips":
+            found.sort(key=lambda s: (-s.score, s.index))
+        distinct = rank.distinct([s.terms for s in found], avoid=(avoid,) if avoid else ())
+        return [found[position].index for position in distinct]
+    if shape.structure in SECTIONED:
+        best: dict[tuple[int, int], Sentence] = {}
+        for sentence in sentences:
+            unit = (sentence.section, sentence.item)
+            if unit not in best or (sentence.item < 0 and sentence.score > best[unit].score):
+                best[unit] = sentence
+        return [s.index for s in sorted(best.values(), key=lambda s: (-s.score, s.index))]
+    if shape.structure == "news":
+        opening = min((s.section for s in sentences), default=-1)
+        beats = [
+            max(
+                (s for s in sentences if (role in s.roles if role else _tells_what_happened(s, opening))),
+                key=lambda s: (s.score, -s.index),
+                default=None,
+            )
+            for role in ("", *NEWS_BEATS)
+        ]
+        return sorted({s.index for s in beats if s is not None})
+    return []

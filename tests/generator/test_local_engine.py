@@ -99,7 +99,8 @@ def test_it_makes_a_postable_thread_from_every_sample_in_every_style(path: Path,
     assert_emoji_whole(tweets, article)
     order = kept_sentence_order(tweets, article)
     assert order, "the thread carries the article's own sentences"
-    assert order == sorted(order), "kept sentences appear in the article's order"
+    if structure != "news":  # a news breakdown tells why it matters and what's next after what happened
+        assert order == sorted(order), "kept sentences appear in the article's order"
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=lambda path: path.stem)

@@ -72,7 +72,7 @@ def test_its_labels_and_questions_are_in_the_articles_language(code: str) -> Non
     qa = "\n".join(thread(article, "qa", max_tweets=8))
 
     assert own.news_labels[0] in news
-    assert f"{own.question_mark} {own.qa_questions[0]}\n{own.answer_mark} " in qa
+    assert f"{own.question_mark} {own.questions['about']}\n{own.answer_mark} " in qa
 
 
 def test_a_language_the_person_chose_wins_over_the_articles() -> None:

@@ -175,7 +175,7 @@ def test_it_names_a_person_in_full_before_quoting_them_by_surname() -> None:
     assert keep_standing([0, quote.index], tied) == [0, quote.index]
 
 
-@pytest.mark.parametrize("structure", ["howto", "news", "case"])
+@pytest.mark.parametrize("structure", ["news", "case"])
 def test_it_capitalises_what_follows_a_heading_s_own_label(structure: str) -> None:
     sections = [
         ("Step one: copy the files", "Copy the whole home folder to a disk that lives in another room."),

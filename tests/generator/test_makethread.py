@@ -150,3 +150,30 @@ def test_it_refuses_an_empty_article_and_an_unreadable_file(tmp_path: Path) -> N
 def test_it_refuses_a_tweet_count_outside_1_to_25() -> None:
     with pytest.raises(CommandError, match="between 1 and 25"):
         run("--file", str(ESSAY), "--max-tweets", "26")
+
+
+def test_it_reads_a_markdown_file_the_way_pasted_text_is_read(tmp_path: Path) -> None:
+    markdown = tmp_path / "restore.md"
+    markdown.write_text(
+        "# Restore drills that catch broken backups\n\n"
+        "A backup nobody has restored is a hope, not a plan. "
+        "Our team ran a [monthly restore drill](https://ops.example/drills) for a year and found 14 silent "
+        "failures.\n\n"
+        "```\nrestic restore latest --target /tmp/drill\n```\n\n"
+        "## What we changed\n\n"
+        "- Restore one random server every month.\n"
+        "- Time every restore and write the figure down.\n"
+        "- Page a person when a drill fails.\n",
+        encoding="utf-8",
+    )
+
+    out, _ = run("--file", str(markdown), "--json", "--numbering", "none")
+    thread = json.loads(out)
+    text = "\n".join(tweet["text"] for tweet in thread["tweets"])
+
+    assert thread["title"] == "Restore drills that catch broken backups"
+    assert "monthly restore drill" in text
+    assert "](" not in text
+    assert "https://ops.example/drills" not in text
+    assert "restic restore" not in text
+    assert "# " not in text

@@ -17,6 +17,7 @@ from bench.quality_metrics import (
     leaked_lines,
     near_duplicate_pairs,
     page_lines,
+    repeated_questions,
     text_lines,
     unbalanced_quotes,
     weighted_length,
@@ -138,6 +139,8 @@ def test_it_flags_english_the_engine_added_to_another_language():
     assert english_phrases(["Die Stadt zahlt zwei Drittel.\n\nHere are the key points 👇"], article, "de") == 1
     assert english_phrases(["Die Stadt zahlt zwei Drittel der Kosten."], article, "de") == 0
     assert english_phrases(["Here are the key points 👇"], "An English article.", "en") == 0
+    assert english_phrases(["Vos questions, nos réponses 👇"], "Un article en français.", "fr") == 0
+    assert english_phrases(["Your questions, answered 👇"], "Un article en français.", "fr") == 1
 
 
 def test_the_corpus_has_what_the_issue_asks_for():
@@ -147,3 +150,11 @@ def test_the_corpus_has_what_the_issue_asks_for():
     assert {"en", "de", "fr", "es"} <= {source.language for source in sources}
     assert sum(len(source.raw.split()) > 1500 for source in sources) >= 3
     assert any(source.is_page and source.boilerplate for source in sources)
+
+
+def test_it_counts_a_question_asked_twice():
+    asked_once = ["Q: What's this about?\nA: Backups.", "Q: Why does it matter?\nA: Disks fail.", "Agree?"]
+    asked_twice = ["Q: What else should you know?\nA: Backups.", "Q: What else should you know?\nA: Restores."]
+
+    assert repeated_questions(asked_once) == 0
+    assert repeated_questions(asked_twice) == 1

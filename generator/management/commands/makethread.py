@@ -13,10 +13,10 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError
 
 from generator import xtext
+from generator.blocks import article_from_text
 from generator.domain import MAX_TWEETS, Article, Numbering, StyleSpec, ThreadOptions, ThreadTitle, Tone
 from generator.engines import ENGINE_NAMES, get_engine, style_spec
 from generator.errors import GenerationError
-from generator.local_engine import guess_title
 from generator.models import Style
 from generator.selectors import styles_active
 from generator.services import tweet_payload
@@ -95,10 +95,11 @@ class Command(BaseCommand):
         else:
             stdin: TextIO = options.get("stdin") or sys.stdin
             raw = stdin.read()
-        title, text = guess_title(raw)
-        if not text.strip():
+        # Read as pasted text is: headings, lists and links keep their meaning, code and tables are never prose.
+        article = article_from_text(raw)
+        if not article.text.strip():
             raise CommandError("The article is empty.")
-        return Article(text=text, title=title)
+        return article
 
     def _style(self, slug: str | None) -> StyleSpec:
         try:
