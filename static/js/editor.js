@@ -97,6 +97,10 @@ class Editor {
     }
     this.list.addEventListener("input", (event) => this.onInput(event));
     this.list.addEventListener("click", (event) => this.onClick(event));
+    this.list.addEventListener("focusout", (event) => {
+      const card = event.target.closest(".tweet-card");
+      if (card && !card.contains(event.relatedTarget)) card.classList.remove("is-active");
+    });
     const { signal } = this.listeners;
     wireKeys(this, signal);
     window.addEventListener(
@@ -154,8 +158,11 @@ class Editor {
   }
 
   focus({ id, selector = TEXT, caret }) {
-    const target = this.cardFor(id)?.querySelector(selector);
+    const card = this.cardFor(id);
+    const target = card?.querySelector(selector);
     if (!target) return;
+    // A new card's actions are hidden until focus is in it; the one to focus has to be shown first.
+    card.classList.add("is-active");
     target.focus();
     if (caret !== undefined && target instanceof HTMLTextAreaElement) target.setSelectionRange(caret, caret);
   }

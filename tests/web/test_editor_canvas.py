@@ -215,8 +215,10 @@ def test_text_past_the_limit_is_highlighted_in_place_and_split_at_280_cuts_at_a_
     assert colour not in {"rgba(0, 0, 0, 0)", "transparent"}
     # The mark lies under the typed text: inside the textarea, ending where its last line ends.
     box, mark_box = area(page, 1).bounding_box(), highlight.bounding_box()
-    assert box and mark_box
-    assert box["y"] < mark_box["y"] and mark_box["y"] + mark_box["height"] <= box["y"] + box["height"]
+    assert box
+    assert mark_box
+    assert box["y"] < mark_box["y"]
+    assert mark_box["y"] + mark_box["height"] <= box["y"] + box["height"]
     expect(card.locator(".over-limit")).to_contain_text("over X's limit of 280")
 
     card.get_by_role("button", name="Split at 280").click()
