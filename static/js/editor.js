@@ -289,12 +289,12 @@ class Editor {
   }
 
   onClick(event) {
+    const fromMenu = Boolean(event.target.closest("[role=menuitem]"));
+    if (fromMenu) this.menus.close(true); // "Open in X" too, which is a link
     const button = event.target.closest("[data-action]");
     if (!button) return;
     const card = button.closest(".tweet-card");
     const id = Number(card.dataset.id);
-    const fromMenu = button.getAttribute("role") === "menuitem";
-    if (fromMenu) this.menus.close(true);
     // A move chosen in the menu leaves focus on the moved tweet's menu button, which is always there.
     const moved = (action) => (fromMenu ? "[data-action=menu]" : `[data-action=${action}]`);
     const actions = {
