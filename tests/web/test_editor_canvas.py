@@ -234,6 +234,27 @@ def test_text_past_the_limit_is_highlighted_in_place_and_split_at_280_cuts_at_a_
     assert problems == []
 
 
+def test_split_at_280_never_cuts_a_link_or_an_emoji(browser, live_server, alice):
+    link = "https://example.com/posts/how-remote-teams-write-things-down"
+    words = "word " * 52  # 260 characters: the link, weighing 23, passes the limit
+    thread = make_thread(alice, [f"{words}{link} and a few words after it.", "🙂" * 150], numbering="none")
+    problems = PageProblems()
+    page = open_canvas(browser, live_server, problems, alice, thread)
+
+    expect(page.locator(".tweet-backdrop mark").first).to_have_text(f"{link} and a few words after it.")
+    page.get_by_role("button", name="Split at 280").first.click()
+    expect(page.locator(".tweet-card")).to_have_count(3)
+    page.get_by_role("button", name="Split at 280").click()
+
+    expect(page.locator(".tweet-card")).to_have_count(4)
+    first, second, third, fourth = texts(page)
+    assert (first, second) == (words.strip(), f"{link} and a few words after it.")
+    assert third + fourth == "🙂" * 150
+    assert xtext.weighted_length(third) == 280  # as many emoji as fit, each whole
+    saved(page)
+    assert problems == []
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_the_title_is_edited_in_place_and_the_save_state_keeps_one_place(browser, live_server, alice, viewport):
     thread = make_thread(alice)
