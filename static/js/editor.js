@@ -1,26 +1,28 @@
 // The thread editor: one card per tweet, counted exactly as X counts, numbered as the server numbers, saved as
 // the user types. The same component runs on /app/ after a generation and on /app/threads/<id>/.
 //
-// This module wires the page to its parts in editor/: the tweet list and its undo history (tweets.js), the cards
-// (card.js), the preview (preview.js), saving (autosave.js), merging what changed elsewhere (merge.js), dragging
-// (drag.js) and copying (clipboard.js).
+// Tweets are a column of text fields typed into directly. This module holds the edits and wires the page to its
+// parts in editor/: the tweet list and its undo history (tweets.js), the cards (card.js) and their "⋯" menus
+// (menu.js), the keyboard (keys.js), the text over the limit (overflow.js), the preview (preview.js), saving
+// (autosave.js), merging what changed elsewhere (merge.js), dragging (drag.js), copying (clipboard.js) and the
+// "Post on X" checklist (post-guide.js).
 
 import { DEFAULT_NUMBERING, bodiesOf, numberMark, numbered } from "./numbering.js";
 import { Autosave } from "./editor/autosave.js";
 import { buildCard, focusedCard, updateCard } from "./editor/card.js";
 import { Clipboard } from "./editor/clipboard.js";
 import { DragReorder } from "./editor/drag.js";
+import { wireKeys } from "./editor/keys.js";
+import { CardMenus } from "./editor/menu.js";
+import { StructureEdits } from "./editor/edits.js";
 import { ServerCopy, mergeThread } from "./editor/merge.js";
+import { PostGuide } from "./editor/post-guide.js";
 import { Rewriter } from "./editor/rewrite.js";
 import { renderPreview } from "./editor/preview.js";
 import { TweetList, UndoHistory } from "./editor/tweets.js";
 
 const TYPING_PAUSE = 1000;
 const TEXT = "[data-role=text]";
-
-function isTextField(element) {
-  return element instanceof HTMLTextAreaElement || element instanceof HTMLInputElement || element?.isContentEditable;
-}
 
 class Editor {
   constructor(root, thread) {
@@ -66,7 +68,13 @@ class Editor {
     });
     this.clipboard = new Clipboard(root, (message) => this.announce(message));
     this.rewriter = new Rewriter(this);
-    this.drag = new DragReorder(this.list, (id, targetId) => this.moveTo(id, this.tweets.indexOf(targetId)));
+    this.edits = new StructureEdits(this);
+    this.drag = new DragReorder(this.list, (id, targetId) => this.edits.moveTo(id, this.tweets.indexOf(targetId)));
+    this.menus = new CardMenus(this.list, this.listeners.signal);
+    this.postGuide = new PostGuide(root.querySelector("#post-guide"), {
+      threadId: thread.id,
+      texts: () => numbered(this.tweets.bodies().map((body) => body.trim()), this.numbering),
+    });
     this.wire();
     this.titleInput.value = this.title;
     this.render();
@@ -78,6 +86,7 @@ class Editor {
     root.querySelector("#redo").addEventListener("click", () => this.redo());
     root.querySelector("#preview-toggle").addEventListener("click", (event) => this.togglePreview(event.currentTarget));
     root.querySelector("#copy-all").addEventListener("click", () => this.copyAll());
+    root.querySelector("#post-open").addEventListener("click", () => this.postGuide.open());
     this.titleInput.addEventListener("input", () => {
       this.title = this.titleInput.value;
       this.autosave.changed();
@@ -88,9 +97,12 @@ class Editor {
     }
     this.list.addEventListener("input", (event) => this.onInput(event));
     this.list.addEventListener("click", (event) => this.onClick(event));
-    this.list.addEventListener("keydown", (event) => this.onCardKey(event));
+    this.list.addEventListener("focusout", (event) => {
+      const card = event.target.closest(".tweet-card");
+      if (card && !card.contains(event.relatedTarget)) card.classList.remove("is-active");
+    });
     const { signal } = this.listeners;
-    document.addEventListener("keydown", (event) => this.onGlobalKey(event), { signal });
+    wireKeys(this, signal);
     window.addEventListener(
       "beforeunload",
       (event) => {
@@ -146,8 +158,11 @@ class Editor {
   }
 
   focus({ id, selector = TEXT, caret }) {
-    const target = this.cardFor(id)?.querySelector(selector);
+    const card = this.cardFor(id);
+    const target = card?.querySelector(selector);
     if (!target) return;
+    // A new card's actions are hidden until focus is in it; the one to focus has to be shown first.
+    card.classList.add("is-active");
     target.focus();
     if (caret !== undefined && target instanceof HTMLTextAreaElement) target.setSelectionRange(caret, caret);
   }
@@ -267,23 +282,30 @@ class Editor {
       this.root.querySelector("#redo").disabled = true;
     }
     this.lastTyping = { id, at: now };
+    this.tell(id, "");
     this.tweets.setBody(id, textarea.value);
     this.updateAll();
     this.autosave.changed();
   }
 
   onClick(event) {
+    const fromMenu = Boolean(event.target.closest("[role=menuitem]"));
+    if (fromMenu) this.menus.close(true); // "Open in X" too, which is a link
     const button = event.target.closest("[data-action]");
     if (!button) return;
     const card = button.closest(".tweet-card");
     const id = Number(card.dataset.id);
+    // A move chosen in the menu leaves focus on the moved tweet's menu button, which is always there.
+    const moved = (action) => (fromMenu ? "[data-action=menu]" : `[data-action=${action}]`);
     const actions = {
-      split: () => this.split(id, card.querySelector(TEXT)),
-      merge: () => this.merge(id),
-      up: () => this.move(id, -1, "[data-action=up]"),
-      down: () => this.move(id, 1, "[data-action=down]"),
-      insert: () => this.insert(id),
-      delete: () => this.remove(id),
+      menu: () => this.menus.toggle(button),
+      split: () => this.edits.split(id, card.querySelector(TEXT)),
+      "split-limit": () => this.edits.splitAtLimit(id),
+      merge: () => this.edits.merge(id),
+      up: () => this.edits.move(id, -1, moved("up")),
+      down: () => this.edits.move(id, 1, moved("down")),
+      insert: () => this.edits.insert(id),
+      delete: () => this.edits.remove(id),
       copy: () => this.copyOne(id),
       rewrite: () => this.rewriter.toggle(card, true),
       "rewrite-cancel": () => this.rewriter.toggle(card, false),
@@ -291,83 +313,10 @@ class Editor {
     actions[button.dataset.action]?.();
   }
 
-  onCardKey(event) {
-    if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
-    const card = event.target.closest(".tweet-card");
-    if (!card) return;
-    event.preventDefault();
-    const selector = event.target instanceof HTMLTextAreaElement ? TEXT : "[data-action=up]";
-    this.move(Number(card.dataset.id), event.key === "ArrowUp" ? -1 : 1, selector);
-  }
-
-  onGlobalKey(event) {
-    if (!(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== "z" || isTextField(event.target)) return;
-    if (this.root.hidden) return;
-    event.preventDefault();
-    if (event.shiftKey) this.redo();
-    else this.undo();
-  }
-
-  split(id, textarea) {
-    const index = this.tweets.indexOf(id);
-    const body = this.tweets.items[index].body;
-    const at = textarea.selectionStart;
-    const head = body.slice(0, at).trimEnd();
-    const tail = body.slice(at).trimStart();
-    if (!head || !tail) {
-      this.announce("Place the cursor inside the text where the new tweet should start.");
-      textarea.focus();
-      return;
-    }
-    this.edit(
-      () => ({ id: this.tweets.split(index, head, tail), caret: 0 }),
-      `Split into tweets ${index + 1} and ${index + 2}`,
-    );
-  }
-
-  merge(id) {
-    const index = this.tweets.indexOf(id);
-    if (index >= this.tweets.length - 1) return;
-    const caret = this.tweets.items[index].body.trimEnd().length;
-    this.edit(
-      () => {
-        this.tweets.merge(index);
-        return { id, caret };
-      },
-      `Merged tweet ${index + 2} into tweet ${index + 1}`,
-    );
-  }
-
-  move(id, step, selector) {
-    const index = this.tweets.indexOf(id);
-    const target = index + step;
-    if (target < 0 || target >= this.tweets.length) return;
-    this.edit(() => {
-      this.tweets.move(index, target);
-      // A Move button that became disabled at either end cannot hold focus: the tweet's text takes it.
-      const stillThere = selector === TEXT || (step < 0 ? target > 0 : target < this.tweets.length - 1);
-      return { id, selector: stillThere ? selector : TEXT };
-    }, `Moved to position ${target + 1}`);
-  }
-
-  moveTo(id, target) {
-    const index = this.tweets.indexOf(id);
-    if (index < 0 || target === index) return;
-    this.edit(() => {
-      this.tweets.move(index, target);
-      return { id };
-    }, `Moved to position ${target + 1}`);
-  }
-
-  insert(id) {
-    const index = this.tweets.indexOf(id);
-    this.edit(() => ({ id: this.tweets.insertAfter(index) }), `Added tweet ${index + 2}`);
-  }
-
-  remove(id) {
-    const index = this.tweets.indexOf(id);
-    if (this.tweets.length === 1) return;
-    this.edit(() => ({ id: this.tweets.remove(index) }), `Deleted tweet ${index + 1}. Undo brings it back.`);
+  /** Say `message` under tweet `id` (its note is a live region), until the next keystroke there. */
+  tell(id, message) {
+    const note = this.cardFor(id)?.querySelector("[data-role=note]");
+    if (note) note.textContent = message;
   }
 
   // --- copying ---------------------------------------------------------------------------------------------

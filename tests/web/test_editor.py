@@ -55,6 +55,18 @@ def card(page: Page, index: int):
     return page.locator(".tweet-card").nth(index)
 
 
+def action(page: Page, index: int, name: str):
+    """One of a tweet's actions, shown while the pointer is over the tweet."""
+    card(page, index).hover()
+    return card(page, index).get_by_role("button", name=name, exact=True)
+
+
+def menu_item(page: Page, index: int, name: str):
+    """An item of a tweet's "⋯" menu, opened."""
+    card(page, index).get_by_role("button", name=re.compile("^More actions")).click()
+    return card(page, index).get_by_role("menuitem", name=name)
+
+
 def saved(page: Page) -> None:
     expect(page.locator("#save-state")).to_have_attribute("data-state", "saved")
 
@@ -65,7 +77,7 @@ def test_moving_merging_and_deleting_renumber_the_thread_and_undo_and_redo_walk_
     page = open_editor(browser, live_server, problems, alice, thread)
     a, b, c, d = BODIES
 
-    card(page, 0).get_by_role("button", name="Move down").click()
+    action(page, 0, "Move down").click()
     assert texts(page) == [b, a, c, d]
     card(page, 2).locator("textarea").press("Alt+ArrowUp")
     assert texts(page) == [b, c, a, d]
@@ -73,9 +85,9 @@ def test_moving_merging_and_deleting_renumber_the_thread_and_undo_and_redo_walk_
     page.set_viewport_size({"width": 1280, "height": 1600})  # a drag cannot scroll: both ends on screen
     card(page, 3).locator(".drag-handle").drag_to(card(page, 0))
     assert texts(page) == [d, b, c, a]
-    card(page, 1).get_by_role("button", name="Merge with next").click()
+    menu_item(page, 1, "Merge with next").click()
     assert texts(page) == [d, f"{b} {c}", a]
-    card(page, 2).get_by_role("button", name="Delete").click()
+    action(page, 2, "Delete").click()
     assert texts(page) == [d, f"{b} {c}"]
     expect(card(page, 1).locator(".tweet-mark")).to_have_text("2/2")
     saved(page)
@@ -101,7 +113,7 @@ def test_an_inserted_tweet_is_saved_once_it_has_words(browser, live_server, alic
     problems = PageProblems()
     page = open_editor(browser, live_server, problems, alice, thread)
 
-    card(page, 0).get_by_role("button", name="Add tweet below").click()
+    menu_item(page, 0, "Add tweet below").click()
 
     expect(card(page, 1).locator("textarea")).to_be_focused()
     expect(page.locator("#save-state")).to_contain_text("empty tweet")
@@ -124,7 +136,7 @@ def test_the_local_engine_offers_four_rewrites_and_shorter_shortens_the_tweet(br
     problems = PageProblems()
     page = open_editor(browser, live_server, problems, alice, thread)
 
-    card(page, 1).get_by_role("button", name="Rewrite…").click()
+    action(page, 1, "Rewrite…").click()
     choices = card(page, 1).get_by_role("group", name="How should it change?").get_by_role("button")
     expect(choices).to_have_text(["Shorter", "Plainer", "As a question", "Another sentence", "Cancel"])
     expect(card(page, 1).get_by_role("textbox")).to_have_count(1)  # the tweet itself: no free-text box
@@ -149,12 +161,13 @@ def test_it_offers_rewriting_until_the_thread_has_used_the_rewrites_the_server_a
     thread = make_thread(alice)
     problems = PageProblems()
     page = open_editor(browser, live_server, problems, alice, thread)
-    expect(card(page, 0).get_by_role("button", name="Rewrite…")).to_be_enabled()
+    expect(action(page, 0, "Rewrite…")).to_be_enabled()
 
     Thread.objects.filter(pk=thread.pk).update(regenerations=2)
     page.reload()
 
-    expect(card(page, 0).get_by_role("button", name="Rewrite…")).to_be_disabled()
+    expect(action(page, 0, "Rewrite…")).to_be_disabled()
+    expect(menu_item(page, 0, "Rewrite…")).to_be_disabled()
     assert problems == []
 
 
@@ -174,10 +187,11 @@ def test_copying_puts_the_numbered_or_the_plain_thread_on_the_clipboard(browser,
     expect(page.locator("#editor-toast")).to_have_text("All 4 tweets copied")
     assert page.evaluate(clipboard) == "\n\n".join(BODIES)
 
-    card(page, 2).get_by_role("button", name="Copy", exact=True).click()
+    action(page, 2, "Copy").click()
     expect(page.locator("#editor-toast")).to_have_text("Tweet 3 copied")
     assert page.evaluate(clipboard) == f"{BODIES[2]} 3/4"
 
+    card(page, 2).hover()
     intent = card(page, 2).get_by_role("link", name="Open tweet 3 in X")
     expect(intent).to_have_attribute("href", f"https://x.com/intent/post?text={quote(BODIES[2] + ' 3/4', safe='')}")
     expect(intent).to_have_attribute("target", "_blank")
@@ -280,9 +294,9 @@ def test_every_editor_action_works_from_the_keyboard(browser, live_server, alice
     first.locator("textarea").focus()
 
     page.keyboard.press("Tab")
-    expect(first.get_by_role("button", name="Split at cursor")).to_be_focused()
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
+    expect(first.get_by_role("button", name="Rewrite…")).to_be_focused()
+    for _ in range(3):  # Copy, Open in X, Move down (Move up is disabled on the first tweet)
+        page.keyboard.press("Tab")
     expect(first.get_by_role("button", name="Move down")).to_be_focused()
     page.keyboard.press("Enter")
 
@@ -291,4 +305,18 @@ def test_every_editor_action_works_from_the_keyboard(browser, live_server, alice
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
     assert re.fullmatch(r"Tweet 2 of 4", card(page, 1).locator(".tweet-label").inner_text())
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(card(page, 1).get_by_role("button", name="More actions for tweet 2")).to_be_focused()
+    page.keyboard.press("Enter")
+    for name in ["Split at cursor", "Merge with next", "Add tweet below", "Move up", "Move down", "Rewrite…"]:
+        expect(card(page, 1).get_by_role("menuitem", name=name)).to_be_focused()
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")  # Move down, from the menu
+
+    assert texts(page)[1:3] == [BODIES[2], BODIES[0]]
+    expect(card(page, 2).get_by_role("button", name="More actions for tweet 3")).to_be_focused()
     assert problems == []

@@ -72,6 +72,7 @@ def test_a_tweet_deleted_in_one_tab_and_edited_in_the_other_keeps_what_was_typed
     first = open_editor(browser, live_server, problems, alice, thread)
     second = open_editor(browser, live_server, problems, alice, thread)
 
+    card(first, 1).hover()
     card(first, 1).get_by_role("button", name="Delete").click()
     saved(first)
     type_into(second, 1, " Typed while the first tab deleted this tweet.")
@@ -130,6 +131,7 @@ def test_what_is_typed_while_a_tweet_is_rewritten_is_kept(browser, live_server, 
     held = []
     page.route("**/tweets/2/regenerate", lambda route: held.append(route))  # held until the typing below is done
 
+    card(page, 1).hover()
     card(page, 1).get_by_role("button", name="Rewrite…").click()
     card(page, 1).get_by_role("button", name="Shorter").click()
     while not held:

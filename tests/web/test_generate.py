@@ -105,7 +105,8 @@ def test_a_new_user_signs_up_watches_a_thread_stream_in_edits_it_and_finds_the_e
     expect(second.locator(".counter")).to_have_class(re.compile("is-error"))
 
     second.locator("textarea").evaluate("(area, at) => area.setSelectionRange(at, at)", len(LONG_FIRST_HALF))
-    second.get_by_role("button", name="Split at cursor").click()
+    second.get_by_role("button", name=re.compile("^More actions")).click()
+    second.get_by_role("menuitem", name="Split at cursor").click()
 
     expect(page.locator(".tweet-card")).to_have_count(5)
     expect(page.locator(".over-limit:visible")).to_have_count(0)

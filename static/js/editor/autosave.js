@@ -9,7 +9,7 @@ const SAVE_DELAY = 800;
 const CONFLICT_TEXT = "This thread changed elsewhere; your edits were kept.";
 const STATE_TEXTS = {
   saved: "Saved",
-  pending: "Unsaved changes",
+  pending: "Saving…", // a save follows the pause in typing by itself
   saving: "Saving…",
   failed: "Not saved",
   blocked: "Not saved",

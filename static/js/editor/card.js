@@ -1,7 +1,9 @@
 // One tweet card of the editor: built from the page's <template>, then kept current as the thread changes (label,
-// number mark, X's weighted count and its ring, the over-limit warning, the "Open in X" link, which actions apply).
+// number mark, X's weighted count and its ring, the text over the limit highlighted behind the typing, "Split at
+// 280", the "Open in X" links, which actions apply).
 
 import { EMOJI_WEIGHT, MAX_WEIGHTED_LENGTH, URL_WEIGHT, weightedLength } from "../xtext.js";
+import { overflowStart } from "./overflow.js";
 
 const WARN_FROM = 260;
 const RING = 2 * Math.PI * 15.9; // the counter ring's circumference: its circle has r="15.9" in editor_card.html
@@ -25,13 +27,21 @@ export function buildCard(template, item, index) {
     card.querySelector("[data-role=instruction-label]").htmlFor = instruction.id;
   }
   rewrite.dataset.id = String(item.id);
+  const menu = card.querySelector("[data-role=menu]");
+  menu.id = `menu-${item.id}`;
+  card.querySelector("[data-action=menu]").setAttribute("aria-controls", menu.id);
   const over = card.querySelector("[data-role=over]");
   over.id = `over-${item.id}`;
   const left = card.querySelector("[data-role=left]");
   left.id = `left-${item.id}`;
-  text.setAttribute("aria-describedby", `${left.id} ${over.id}`);
-  card.querySelector("[data-role=actions]").setAttribute("aria-label", `Tweet ${index + 1} actions`);
+  const note = card.querySelector("[data-role=note]");
+  note.id = `note-${item.id}`;
+  text.setAttribute("aria-describedby", `${left.id} ${over.id} ${note.id}`);
   return card;
+}
+
+function disable(card, action, disabled) {
+  for (const control of card.querySelectorAll(`[data-action=${action}]`)) control.disabled = disabled;
 }
 
 /**
@@ -42,8 +52,12 @@ export function updateCard(card, { body, mark, index, count, threadFull, canRewr
   const full = body + mark;
   const length = weightedLength(full);
   const left = MAX_WEIGHTED_LENGTH - length;
-  card.querySelector("[data-role=label]").textContent = `Tweet ${index + 1} of ${count}`;
+  const name = `Tweet ${index + 1}`;
+  card.querySelector("[data-role=label]").textContent = `${name} of ${count}`;
   card.querySelector("[data-role=mark]").textContent = mark.trim();
+  card.querySelector("[data-role=actions]").setAttribute("aria-label", `${name} actions`);
+  card.querySelector("[data-role=menu]").setAttribute("aria-label", `${name} actions`);
+  card.querySelector("[data-role=menu-label]").textContent = `More actions for tweet ${index + 1}`;
   const counter = card.querySelector("[data-role=counter]");
   counter.classList.toggle("is-warn", length >= WARN_FROM && length <= MAX_WEIGHTED_LENGTH);
   counter.classList.toggle("is-error", length > MAX_WEIGHTED_LENGTH);
@@ -61,18 +75,37 @@ export function updateCard(card, { body, mark, index, count, threadFull, canRewr
         `(links count ${URL_WEIGHT}, emoji ${EMOJI_WEIGHT}).`;
   card.classList.toggle("is-over", left < 0);
   card.classList.toggle("is-empty", body.trim() === "");
-  const intent = card.querySelector("[data-role=intent]");
-  intent.href = `https://x.com/intent/post?text=${encodeURIComponent(full)}`;
-  intent.setAttribute("aria-label", `Open tweet ${index + 1} in X`);
+  highlightOverflow(card.querySelector("[data-role=backdrop]"), body, left < 0 ? overflowStart(body, mark) : null);
+  const fix = card.querySelector("[data-action=split-limit]");
+  fix.hidden = left >= 0;
+  fix.disabled = threadFull;
+  const href = `https://x.com/intent/post?text=${encodeURIComponent(full)}`;
+  for (const intent of card.querySelectorAll("[data-role=intent]")) intent.href = href;
+  card.querySelector(".tool-icon[data-role=intent]").setAttribute("aria-label", `Open tweet ${index + 1} in X`);
   const last = index === count - 1;
-  card.querySelector("[data-action=up]").disabled = index === 0;
-  card.querySelector("[data-action=down]").disabled = last;
-  card.querySelector("[data-action=merge]").disabled = last;
-  card.querySelector("[data-action=delete]").disabled = count === 1;
-  card.querySelector("[data-action=split]").disabled = threadFull;
-  card.querySelector("[data-action=insert]").disabled = threadFull;
-  card.querySelector("[data-action=rewrite]").disabled = !canRewrite;
+  disable(card, "up", index === 0);
+  disable(card, "down", last);
+  disable(card, "merge", last);
+  disable(card, "delete", count === 1);
+  disable(card, "split", threadFull);
+  disable(card, "insert", threadFull);
+  disable(card, "rewrite", !canRewrite);
   grow(card.querySelector("[data-role=text]"));
+}
+
+/**
+ * The layer behind the textarea holds the same text, laid out the same way, with the part past the limit in a
+ * <mark>: the typed text shows through the transparent textarea and the mark's colour shows behind it.
+ */
+function highlightOverflow(backdrop, body, from) {
+  if (from === null || from === undefined) {
+    backdrop.replaceChildren();
+    return;
+  }
+  const mark = document.createElement("mark");
+  mark.textContent = body.slice(from);
+  // A final newline would otherwise collapse and the last line would not wrap as the textarea's does.
+  backdrop.replaceChildren(body.slice(0, from), mark, "\n");
 }
 
 /** The card whose text is being typed in (`{ id, caret }`), to give it focus back after a re-render. */
@@ -83,7 +116,7 @@ export function focusedCard(list) {
 }
 
 /** Fit the textarea's height to its text, so a long tweet never scrolls inside its card. */
-function grow(textarea) {
+export function grow(textarea) {
   textarea.style.setProperty("height", "auto");
   textarea.style.setProperty("height", `${textarea.scrollHeight + 2}px`);
 }
