@@ -1,13 +1,19 @@
-"""The forms that check a password and are not allauth's sign-in (which counts through the adapter): each counts
-its attempts against the shared password limits in `accounts.services`."""
+"""allauth's forms in Threadr's words, and the forms that check a password and are not allauth's sign-in (which
+counts through the adapter): each counts its attempts against the shared password limits in `accounts.services`.
+
+A new password is typed once, into a box with a show/hide toggle (templates/allauth/elements/fields.html), and its
+rules are said only when the password breaks one: the error names the rule."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from allauth.core import context
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.forms import Form
 
 from accounts.services import (
     TooManyPasswordAttempts,
@@ -17,8 +23,37 @@ from accounts.services import (
 )
 
 
+def _one_new_password(form: Form, *, label: str) -> None:
+    form.fields.pop("password2", None)
+    form.fields["password1"].label = label
+    form.fields["password1"].help_text = ""
+
+
+class LoginForm(allauth_forms.LoginForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["remember"].label = "Remember me"
+
+
+class SignupForm(allauth_forms.SignupForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _one_new_password(self, label="Password")
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _one_new_password(self, label="New password")
+
+
 class ChangePasswordForm(allauth_forms.ChangePasswordForm):
     """allauth's password change (ACCOUNT_FORMS), whose current-password box is one more place to guess."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = "Current password"
+        _one_new_password(self, label="New password")
 
     def clean_oldpassword(self) -> str:
         adapter = get_adapter()

@@ -74,8 +74,10 @@ def _editor_context(user: User) -> dict[str, object]:
 @login_required
 @require_safe
 def app_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The generator: paste or link an article, watch the thread stream in, then edit it in place."""
-    return render(request, "generator/app.html", _editor_context(request.user))
+    """The generator: paste or link an article, watch the thread stream in, then edit it in place. A writer with no
+    thread yet is welcomed with an article to try it on."""
+    first_visit = not thread_list_for_user(user=request.user, archived=None).exists()
+    return render(request, "generator/app.html", {**_editor_context(request.user), "welcome": first_visit})
 
 
 @login_required

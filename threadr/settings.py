@@ -6,6 +6,7 @@ works on a bare laptop. Production sets both. With DEBUG off, missing secrets st
 
 from __future__ import annotations
 
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -175,9 +176,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "app"  # signing in, signing up and confirming an address all land in the app
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]  # one password box, with a show/hide toggle instead of a second
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -187,8 +188,13 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_SESSION_REMEMBER = None  # a "Remember me" box on the login form decides
 ACCOUNT_CHANGE_EMAIL = True  # a new address is verified before it replaces the old one
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Threadr] "
-ACCOUNT_FORMS = {"change_password": "accounts.forms.ChangePasswordForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our subjects (templates/account/email/) name Threadr themselves
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     # Wrong passwords are counted by accounts.services (PASSWORD_FAILURES_* below) for every form that checks one,
@@ -213,7 +219,9 @@ EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 # Seconds each step of talking to the mail server (connecting, each reply) may take. A server that is down or silent
 # costs a page one such wait; for the next minute pages do not wait on it at all and their mail waits in the outbox.
 EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 5.0)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Threadr <hello@threadr.localhost>")
+# Mail is from "Threadr" even when the setting names a bare address.
+_from_name, _from_address = parseaddr(env_str("DEFAULT_FROM_EMAIL", "Threadr <hello@threadr.localhost>"))
+DEFAULT_FROM_EMAIL = formataddr((_from_name or "Threadr", _from_address))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Product limits -----------------------------------------------------------------------------------------

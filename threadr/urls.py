@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/schema/", public_page(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", public_page(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("accounts/", include("threadr.account.urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("billing/", include("billing.urls")),
     path("staff/", staff_views.dashboard, name="staff-dashboard"),

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def plan_cards(html: str) -> list[str]:
-    return re.findall(r"<h3>(.*?)</h3>", html)
+    return re.findall(r'<h[23] class="plan-title">(.*?)</h[23]>', html)
 
 
 def test_visitors_see_the_plans_with_sign_up_links(client, fake_stripe):
@@ -37,13 +37,23 @@ def test_signed_in_users_get_buy_buttons_that_post_with_csrf(alice, fake_stripe)
     assert 'action="/billing/portal/"' in html
 
 
-def test_it_says_purchases_are_unavailable_without_stripe_keys(alice, settings):
+def test_without_stripe_keys_the_plans_still_show_as_coming_soon(client, alice, settings):
     settings.STRIPE_SECRET_KEY = ""
 
-    html = logged_in(alice).get("/pricing").content.decode()
+    for html in (client.get("/pricing").content.decode(), logged_in(alice).get("/pricing").content.decode()):
+        assert plan_cards(html) == ["Free", "30-day pass", "Pro"]
+        assert html.count("Coming soon") == 2
+        assert "unavailable" not in html
+        assert "/billing/checkout/" not in html
 
-    assert html.count("Purchases are unavailable on this server") == 2
-    assert "/billing/checkout/" not in html
+
+def test_the_featured_plan_is_marked_most_popular(client, fake_stripe):
+    html = client.get("/pricing").content.decode()
+
+    featured = re.search(r'<li class="plan plan-featured">\s*<h2 class="plan-title">(.*?)</h2>\s*(<p.*?</p>)', html)
+    assert featured is not None
+    assert featured.groups() == ("30-day pass", '<p class="plan-badge">Most popular</p>')
+    assert html.count("Most popular") == 1
 
 
 def test_it_shows_what_the_admin_set(client, fake_stripe):

@@ -1,5 +1,6 @@
-"""axe finds no serious or critical accessibility problem on the landing, history, share and account pages, in
-light and dark colour schemes, with the History page's menu, dialog and toast open too."""
+"""axe finds no serious or critical accessibility problem on the landing, pricing, history, share and account pages
+and the app's first-visit welcome, in light and dark colour schemes, with the History page's menu, dialog and toast
+open too."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from tests.web.helpers import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Axe()
-PUBLIC_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+PUBLIC_PAGES = ["/", "/pricing", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+PUBLIC_PAGES += ["/accounts/password/reset/done/", "/accounts/confirm-email/", "/accounts/confirm-email/not-a-key/"]
 SIGNED_IN_PAGES = ["/app/threads/", "/accounts/settings/", "/accounts/settings/delete/", "/accounts/email/"]
 SIGNED_IN_PAGES += [
     "/accounts/password/change/",
     "/app/threads/?q=nothing-matches",
     "/accounts/settings/sign-out-everywhere/",
+    "/accounts/logout/",
 ]
 
 
@@ -75,6 +78,20 @@ def test_the_signed_in_pages_have_no_serious_problem(browser, live_server, alice
     for path in SIGNED_IN_PAGES:
         page.goto(path)
         problems += serious_problems(page)
+
+    context.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_app_has_no_serious_problem_with_its_first_visit_welcome(browser, live_server, bob, scheme):
+    context = axe_context(browser, live_server, scheme)
+    page = context.new_page()
+    login(page, live_server, bob)
+    page.goto("/app/")
+    page.get_by_role("button", name="Try a sample").click()
+
+    problems = serious_problems(page)
 
     context.close()
     assert problems == []
