@@ -133,6 +133,20 @@ _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Background jobs: Procrastinate's queue in PostgreSQL (threadr.lib.jobs; docs/operations.md) ----------------
+# Installed only on PostgreSQL (its migrations are PostgreSQL SQL). Without it, a deferred task runs in the web
+# process after commit and periodic tasks do not run: publishing needs PostgreSQL.
+if _db["ENGINE"] == "threadr.lib.postgresql":
+    INSTALLED_APPS.append("procrastinate.contrib.django")
+PROCRASTINATE_ON_APP_READY = "threadr.lib.jobs.queue.on_app_ready"
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # Jobs one worker process runs at once (each in its own thread, each with its own database connection).
+    "concurrency": env_int("JOBS_CONCURRENCY", 4),
+    # Workers hear of new jobs at once (LISTEN/NOTIFY); this is how often they look anyway (jobs whose time came).
+    "fetch_job_polling_interval": env_float("JOBS_POLL_SECONDS", 5.0),
+    "delete_jobs": "successful",  # failed jobs stay, listed in the admin (Procrastinate jobs)
+}
+
 # --- Cache: local memory by default, Redis from REDIS_URL ---------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:

@@ -1,0 +1,46 @@
+"""Tasks only the tests declare. Each leaves a trace a test can read from another process: a line appended to the
+file JOBS_TEST_LOG names (one write per line, so lines from several workers never mix)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from procrastinate import App
+
+from threadr.lib import jobs
+from threadr.lib.jobs import queue
+
+
+def trace(note: str) -> None:
+    line = f"{note} {os.getpid()}\n".encode()
+    descriptor = os.open(os.environ["JOBS_TEST_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.write(descriptor, line)
+    finally:
+        os.close(descriptor)
+
+
+def traces(log: Path) -> list[tuple[str, int]]:
+    """(note, worker pid) for every run, in order."""
+    if not log.exists():
+        return []
+    return [(note, int(pid)) for note, pid in (line.rsplit(" ", 1) for line in log.read_text().splitlines())]
+
+
+@jobs.task(name="tests.record")
+def record(*, note: str) -> None:
+    trace(note)
+
+
+@jobs.task(name="tests.flaky", backoff=jobs.Backoff(retries=2, first=0))
+def flaky(*, note: str, failures: int) -> None:
+    """Fails its first `failures` runs."""
+    trace(note)
+    runs = sum(1 for seen, _ in traces(Path(os.environ["JOBS_TEST_LOG"])) if seen == note)
+    if runs <= failures:
+        raise RuntimeError(f"run {runs} of {note} fails")
+
+
+def on_app_ready(app: App) -> None:
+    queue.register(app, with_periodic=False)

@@ -1,0 +1,137 @@
+"""Real Procrastinate workers for tests: `manage.py procrastinate worker` processes on the test database.
+
+Use them from transactional tests (`@pytest.mark.django_db(transaction=True)`): a worker is another process, so it
+sees only committed rows. The `job_workers` fixture (tests/conftest.py) starts them, stops them after the test and
+empties the queue's tables before and after it (a transactional test's flush leaves them alone: Procrastinate's
+models are unmanaged).
+
+    def test_it_publishes(job_workers):
+        workers = job_workers.start()       # one worker; start(2) for two
+        ...defer something, commit...
+        job_workers.drain()                 # until no job is due or running
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from django.db import connection
+
+REPO = Path(__file__).resolve().parents[2]
+QUEUE_TABLES = ("procrastinate_jobs", "procrastinate_periodic_defers", "procrastinate_events", "procrastinate_workers")
+# How often an idle test worker looks for due jobs (it hears of new ones at once through LISTEN/NOTIFY): jobs that
+# come due later (retries, `at`) are picked up this fast.
+POLL_SECONDS = 0.1
+
+
+def database_url() -> str:
+    """The test database (pytest-django's `test_...` name) as a DATABASE_URL for another process."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def clear_queue() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(QUEUE_TABLES)} RESTART IDENTITY CASCADE")
+
+
+def queue_counts() -> dict[str, int]:
+    """Jobs by status, among those due (`todo` jobs waiting for a later time are not counted)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT status, count(*) FROM procrastinate_jobs"
+            " WHERE status <> 'todo' OR scheduled_at IS NULL OR scheduled_at <= now() GROUP BY status"
+        )
+        return dict(cursor.fetchall())
+
+
+class Workers:
+    def __init__(self, *, log: Path) -> None:
+        self.log = log
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self, count: int = 1, *, concurrency: int = 2, timeout: float = 30.0) -> list[subprocess.Popen[bytes]]:
+        """Start `count` worker processes and wait until each has registered with the queue."""
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.jobs.worker_settings",
+            "DATABASE_URL": database_url(),
+            "DB_POOL_MIN_SIZE": "1",
+            "JOBS_TEST_LOG": str(self.log),
+            "PYTHONUNBUFFERED": "1",
+        }
+        command = [
+            sys.executable,
+            str(REPO / "manage.py"),
+            "procrastinate",
+            "worker",
+            f"--concurrency={concurrency}",
+            f"--fetch-job-polling-interval={POLL_SECONDS}",
+            "--shutdown-graceful-timeout=5",
+        ]
+        started = []
+        for _ in range(count):
+            # Its log goes to a file: a pipe nobody reads would block a worker that logs a lot.
+            errors = self.log.with_name(f"worker-{len(self.processes) + 1}.log")
+            with errors.open("wb") as stderr:
+                started.append(subprocess.Popen(command, cwd=REPO, env=env, stdout=stderr, stderr=stderr))
+            self.processes.append(started[-1])
+        expected = len(self.processes)
+        self._wait(lambda: self._registered() >= expected, timeout, f"{expected} worker(s) to start")
+        return started
+
+    def drain(self, timeout: float = 30.0) -> None:
+        """Wait until no job is due or running: everything deferred so far has run (or failed for good, or waits
+        for a later time)."""
+        self._wait(lambda: not queue_counts().keys() & {"todo", "doing"}, timeout, "the queue to drain")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)  # a graceful stop: running jobs finish first
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes = []
+
+    def _registered(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM procrastinate_workers")
+            (count,) = cursor.fetchone()
+        return int(count)
+
+    def _wait(self, done: Callable[[], bool], timeout: float, what: str) -> None:
+        deadline = time.monotonic() + timeout
+        while not done():
+            for number, process in enumerate(self.processes, start=1):
+                if process.poll() is not None:
+                    errors = self.log.with_name(f"worker-{number}.log").read_text(errors="replace")
+                    raise AssertionError(f"A worker exited ({process.returncode}) while waiting for {what}:\n{errors}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"Timed out after {timeout} s waiting for {what}; queue: {queue_counts()}")
+            time.sleep(0.05)
+
+
+@contextmanager
+def running_workers(*, log: Path) -> Iterator[Workers]:
+    clear_queue()
+    workers = Workers(log=log)
+    try:
+        yield workers
+    finally:
+        workers.stop()
+        clear_queue()

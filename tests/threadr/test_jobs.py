@@ -1,0 +1,73 @@
+"""The job seam (threadr.lib.jobs) on the PostgreSQL queue, run by real worker processes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from tests.jobs.tasks import flaky, record, traces
+from tests.jobs.workers import Workers, queue_counts
+from threadr.lib import jobs
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def notes(workers: Workers) -> list[str]:
+    return [note for note, _ in traces(workers.log)]
+
+
+def test_it_runs_a_deferred_job_in_a_worker(job_workers: Workers) -> None:
+    job_workers.start()
+    with transaction.atomic():
+        jobs.defer(record, note="hello")
+    job_workers.drain()
+    assert notes(job_workers) == ["hello"]
+
+
+def test_it_never_runs_a_job_deferred_in_a_rolled_back_transaction(job_workers: Workers) -> None:
+    job_workers.start()
+    with transaction.atomic():
+        jobs.defer(record, note="rolled back")
+        transaction.set_rollback(True)
+    jobs.defer(record, note="committed")
+    job_workers.drain()
+    assert notes(job_workers) == ["committed"]
+    assert queue_counts() == {}
+
+
+def test_it_retries_a_failing_job_with_backoff(job_workers: Workers) -> None:
+    job_workers.start()
+    jobs.defer(flaky, note="flaky", failures=2)
+    job_workers.drain()
+    assert notes(job_workers) == ["flaky"] * 3
+    assert queue_counts() == {}  # succeeded on its third run, and deleted
+
+
+def test_it_gives_up_after_the_last_retry(job_workers: Workers) -> None:
+    job_workers.start()
+    jobs.defer(flaky, note="hopeless", failures=10)
+    job_workers.drain()
+    assert notes(job_workers) == ["hopeless"] * 3
+    assert queue_counts() == {"failed": 1}
+
+
+def test_two_workers_never_run_the_same_job_twice(job_workers: Workers) -> None:
+    pids = {process.pid for process in job_workers.start(2, concurrency=4)}
+    with transaction.atomic():
+        for number in range(200):
+            jobs.defer(record, note=f"job-{number}")
+    job_workers.drain()
+    runs = traces(job_workers.log)
+    assert sorted(note for note, _ in runs) == sorted(f"job-{number}" for number in range(200))
+    assert {pid for _, pid in runs} == pids  # both took part
+
+
+def test_a_job_for_later_waits_for_its_time(job_workers: Workers) -> None:
+    job_workers.start()
+    jobs.defer(record, note="later", at=timezone.now() + timedelta(hours=1))
+    jobs.defer(record, note="now")
+    job_workers.drain()
+    assert notes(job_workers) == ["now"]

@@ -1,0 +1,71 @@
+"""The PostgreSQL queue behind `threadr.lib.jobs`: Procrastinate's Django integration, and the only module that
+imports Procrastinate. Imported only when `procrastinate.contrib.django` is installed (the database is PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from procrastinate import App, BaseRetryStrategy, RetryDecision, exceptions
+from procrastinate.contrib.django.django_connector import DjangoConnector
+from procrastinate.jobs import Job
+from procrastinate.manager import JobManager
+from procrastinate.tasks import configure_task
+
+from threadr.lib.jobs import Backoff, RetryLater, Task, declared_tasks, periodic_tasks
+
+# Jobs are written through Django's connection, so they join the caller's transaction. Procrastinate's app uses
+# Django's connection too, except in a worker, where the `procrastinate` command swaps in a pooled connector of its
+# own: a task that defers a job would then queue it outside its transaction. This manager always joins it.
+_job_manager = JobManager(connector=DjangoConnector())
+
+
+def defer(task: Task, *, at: Any, once: str | None, kwargs: dict[str, Any]) -> int | None:
+    deferrer = configure_task(
+        name=task.name, job_manager=_job_manager, queue=task.queue, schedule_at=at, queueing_lock=once
+    )
+    try:
+        # A savepoint: a job refused for its `once` key must not break the caller's transaction.
+        with transaction.atomic():
+            return deferrer.defer(**kwargs)
+    except exceptions.AlreadyEnqueued:
+        return None
+
+
+class RetryPolicy(BaseRetryStrategy):
+    """A task's Backoff as Procrastinate's retry strategy; RetryLater puts the job back for its time, whatever the
+    count."""
+
+    def __init__(self, backoff: Backoff) -> None:
+        self.backoff = backoff
+
+    def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
+        if isinstance(exception, RetryLater):
+            return RetryDecision(retry_at=exception.at)
+        if job.attempts >= self.backoff.retries:
+            return None
+        return RetryDecision(retry_in={"seconds": self.backoff.wait(job.attempts)})
+
+
+def on_app_ready(app: App) -> None:
+    """PROCRASTINATE_ON_APP_READY: Procrastinate has imported every app's `tasks` module; give it the tasks."""
+    register(app)
+
+
+def register(app: App, *, with_periodic: bool = True) -> None:
+    """Add the declared tasks to Procrastinate's app; `with_periodic=False` for a worker that should run only what
+    is deferred to it (the tests' workers, which defer periodic tasks themselves when they choose)."""
+    scheduled = periodic_tasks()
+    for name, declared in declared_tasks().items():
+        func = partial(_run_periodic, declared) if name in scheduled else declared.func
+        app.task(name=name, queue=declared.queue, retry=RetryPolicy(declared.backoff))(func)
+    if with_periodic:
+        for name, entry in scheduled.items():
+            app.periodic(cron=entry.cron, periodic_id=name)(app.tasks[name])
+
+
+def _run_periodic(declared: Task, *, timestamp: int) -> None:
+    # Procrastinate passes each periodic run its scheduled time; the tasks read the clock themselves.
+    declared()
