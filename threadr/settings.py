@@ -258,6 +258,11 @@ THREAD_DUPLICATE_RATE_PER_USER = env_int("THREAD_DUPLICATE_RATE_PER_USER", 10)
 # Pasted text shorter than this (characters, after trimming) is refused before any quota is spent: too little to
 # make a thread of.
 MIN_ARTICLE_CHARS = env_int("MIN_ARTICLE_CHARS", 200)
+# Threads older than this many days are deleted by the workers every hour (favourites, and threads with a live
+# publication, stay). Empty (or 0) keeps every thread.
+THREAD_RETENTION_DAYS: int | None = env_int("THREAD_RETENTION_DAYS", 0) or None
+if THREAD_RETENTION_DAYS is not None and THREAD_RETENTION_DAYS < 0:
+    raise BadSetting("THREAD_RETENTION_DAYS", "must be a number of days, or empty to keep every thread")
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "support@threadr.localhost")
 
@@ -404,6 +409,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.server": {"level": "WARNING"},
+        # Each process that starts lists the tasks it registered; the workers' lines about jobs stay.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
         "threadr.cache": {"filters": ["count_cache_errors", "once_a_minute"], "level": "WARNING"},
     },
 }

@@ -61,10 +61,14 @@ class Workers:
         self.log = log
         self.processes: list[subprocess.Popen[bytes]] = []
 
-    def start(self, count: int = 1, *, concurrency: int = 2, timeout: float = 30.0) -> list[subprocess.Popen[bytes]]:
-        """Start `count` worker processes and wait until each has registered with the queue."""
+    def start(
+        self, count: int = 1, *, concurrency: int = 2, env: dict[str, str] | None = None, timeout: float = 30.0
+    ) -> list[subprocess.Popen[bytes]]:
+        """Start `count` worker processes (with `env` added to this process's environment) and wait until each has
+        registered with the queue."""
         env = {
             **os.environ,
+            **(env or {}),
             "DJANGO_SETTINGS_MODULE": "tests.jobs.worker_settings",
             "DATABASE_URL": database_url(),
             "DB_POOL_MIN_SIZE": "1",

@@ -11,9 +11,9 @@ command that does the same work by hand). Procrastinate is never imported on tha
 
 Layers: this package defines the seam and imports no app. Each app declares its tasks in its own `tasks.py`
 (Procrastinate's Django integration imports every installed app's `tasks` module when it starts), and
-`queue.on_app_ready` hands them to Procrastinate (`queue.py` is the one module here that imports it). A task is a
-plain function of JSON-serialisable keyword arguments. It must be safe to run twice (a worker that dies mid-job
-leaves the job to run again), so the rows it works on, not the job, say what is left to do.
+`queue.on_app_ready` hands them to Procrastinate; only `queue.py` and `metrics.py` import it. A task is a plain
+function of JSON-serialisable keyword arguments. It must be safe to run twice (a worker that dies mid-job leaves the
+job to run again), so the rows it works on, not the job, say what is left to do.
 """
 
 from __future__ import annotations
@@ -126,6 +126,15 @@ def periodic_tasks() -> dict[str, Periodic]:
 def queue_in_database() -> bool:
     """Whether jobs go to the PostgreSQL queue (and a worker runs them), or run in-process after commit."""
     return apps.is_installed(PROCRASTINATE_APP)
+
+
+def collectors() -> list[Any]:
+    """The queue's /metrics collectors (none without the PostgreSQL queue)."""
+    if not queue_in_database():
+        return []
+    from threadr.lib.jobs.metrics import QueueCollector
+
+    return [QueueCollector()]
 
 
 def defer(task: Task, /, *, at: datetime | None = None, once: str | None = None, **kwargs: Any) -> int | None:
