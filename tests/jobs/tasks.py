@@ -4,6 +4,7 @@ file JOBS_TEST_LOG names (one write per line, so lines from several workers neve
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 from procrastinate import App
@@ -40,6 +41,13 @@ def flaky(*, note: str, failures: int) -> None:
     runs = sum(1 for seen, _ in traces(Path(os.environ["JOBS_TEST_LOG"])) if seen == note)
     if runs <= failures:
         raise RuntimeError(f"run {runs} of {note} fails")
+
+
+@jobs.task(name="tests.rate_limited")
+def rate_limited(*, note: str, reset: str) -> None:
+    """Told by the service it calls to come back at `reset` (ISO 8601)."""
+    trace(note)
+    raise jobs.RetryLater(at=datetime.fromisoformat(reset))
 
 
 def on_app_ready(app: App) -> None:

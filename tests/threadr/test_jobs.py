@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 
-from tests.jobs.tasks import flaky, record, traces
+from tests.jobs.tasks import flaky, rate_limited, record, traces
 from tests.jobs.workers import Workers, queue_counts
 from threadr.lib import jobs
 
@@ -71,3 +72,26 @@ def test_a_job_for_later_waits_for_its_time(job_workers: Workers) -> None:
     jobs.defer(record, note="now")
     job_workers.drain()
     assert notes(job_workers) == ["now"]
+
+
+def test_a_task_told_to_come_back_later_waits_for_that_time(job_workers: Workers) -> None:
+    job_workers.start()
+    reset = (timezone.now() + timedelta(minutes=15)).replace(microsecond=0)
+    jobs.defer(rate_limited, note="429", reset=reset.isoformat())
+    job_workers.drain()
+    assert notes(job_workers) == ["429"]
+    job = ProcrastinateJob._default_manager.get()
+    assert (job.status, job.scheduled_at) == ("todo", reset)
+
+
+def test_one_job_per_once_key_waits_at_the_earliest_time_asked(job_workers: Workers) -> None:
+    in_an_hour = timezone.now() + timedelta(hours=1)
+    assert jobs.defer(record, note="in an hour", at=in_an_hour, once="thread-1") is not None
+    assert jobs.defer(record, note="in two hours", at=in_an_hour + timedelta(hours=1), once="thread-1") is None
+    assert jobs.defer(record, note="now", once="thread-1") is not None  # replaces the one waiting for later
+    assert jobs.defer(record, note="now again", once="thread-1") is None
+    assert jobs.defer(record, note="other key", once="thread-2") is not None
+    job_workers.start()
+    job_workers.drain()
+    assert sorted(notes(job_workers)) == ["now", "other key"]
+    assert queue_counts() == {"cancelled": 1}

@@ -78,7 +78,7 @@ class Task:
 
 @dataclass(frozen=True)
 class Periodic:
-    """A task that workers defer on a schedule (`cron`: five fields, UTC; a sixth, first, for seconds)."""
+    """A task that workers defer on a schedule (`cron`: five fields, UTC; a sixth, last, for seconds)."""
 
     task: Task
     cron: str
@@ -138,8 +138,10 @@ def collectors() -> list[Any]:
 
 
 def defer(task: Task, /, *, at: datetime | None = None, once: str | None = None, **kwargs: Any) -> int | None:
-    """Queue `task(**kwargs)` in the caller's transaction, to run now or at `at`. With `once`, a job is not queued
-    while another with the same `once` key waits (its id is then None). Returns the job's id when queued."""
+    """Queue `task(**kwargs)` in the caller's transaction, to run now or at `at`; returns the job's id, or None
+    when no job was queued. With a `once` key, at most one job with that key waits to start: a request that would
+    run no earlier than the waiting job is dropped, one for earlier replaces it (a job already running holds no
+    key, so a task may queue its own next run)."""
     if not queue_in_database():
         defer_in_process(task, at=at, **kwargs)
         return None

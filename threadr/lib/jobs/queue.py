@@ -1,15 +1,16 @@
-"""The PostgreSQL queue behind `threadr.lib.jobs`: Procrastinate's Django integration, and the only module that
-imports Procrastinate. Imported only when `procrastinate.contrib.django` is installed (the database is PostgreSQL).
-"""
+"""The PostgreSQL queue behind `threadr.lib.jobs`: Procrastinate's Django integration. Imported only when
+`procrastinate.contrib.django` is installed (the database is PostgreSQL)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from typing import Any
 
 from django.db import transaction
 from procrastinate import App, BaseRetryStrategy, RetryDecision, exceptions
 from procrastinate.contrib.django.django_connector import DjangoConnector
+from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.jobs import Job
 from procrastinate.manager import JobManager
 from procrastinate.tasks import configure_task
@@ -22,7 +23,21 @@ from threadr.lib.jobs import Backoff, RetryLater, Task, declared_tasks, periodic
 _job_manager = JobManager(connector=DjangoConnector())
 
 
-def defer(task: Task, *, at: Any, once: str | None, kwargs: dict[str, Any]) -> int | None:
+def defer(task: Task, *, at: datetime | None, once: str | None, kwargs: dict[str, Any]) -> int | None:
+    job_id = _defer(task, at=at, once=once, kwargs=kwargs)
+    if job_id is not None or once is None:
+        return job_id
+    # A job with this key waits already. If it waits for later than this one asks, it would hold the key (and so
+    # hold back every earlier request) until then: cancel it and queue this one instead.
+    waiting = ProcrastinateJob._default_manager.filter(queueing_lock=once, status="todo").first()
+    if waiting is not None and not _later(waiting.scheduled_at, than=at):
+        return None
+    if waiting is not None:
+        _job_manager.cancel_job_by_id(waiting.id)
+    return _defer(task, at=at, once=once, kwargs=kwargs)
+
+
+def _defer(task: Task, *, at: datetime | None, once: str | None, kwargs: dict[str, Any]) -> int | None:
     deferrer = configure_task(
         name=task.name, job_manager=_job_manager, queue=task.queue, schedule_at=at, queueing_lock=once
     )
@@ -32,6 +47,11 @@ def defer(task: Task, *, at: Any, once: str | None, kwargs: dict[str, Any]) -> i
             return deferrer.defer(**kwargs)
     except exceptions.AlreadyEnqueued:
         return None
+
+
+def _later(scheduled: datetime | None, *, than: datetime | None) -> bool:
+    """Whether a job scheduled for `scheduled` (None: as soon as possible) runs after one for `than`."""
+    return scheduled is not None and (than is None or scheduled > than)
 
 
 class RetryPolicy(BaseRetryStrategy):
