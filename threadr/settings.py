@@ -139,11 +139,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if _db["ENGINE"] == "threadr.lib.postgresql":
     INSTALLED_APPS.append("procrastinate.contrib.django")
 PROCRASTINATE_ON_APP_READY = "threadr.lib.jobs.queue.on_app_ready"
+# Seconds a worker may go without a heartbeat (it sends three in that time) before the jobs it was running are
+# queued again for another worker: it was killed, or its host was lost.
+JOBS_STALLED_AFTER = env_float("JOBS_STALLED_AFTER", 30.0)
 PROCRASTINATE_WORKER_DEFAULTS = {
     # Jobs one worker process runs at once (each in its own thread, each with its own database connection).
     "concurrency": env_int("JOBS_CONCURRENCY", 4),
     # Workers hear of new jobs at once (LISTEN/NOTIFY); this is how often they look anyway (jobs whose time came).
     "fetch_job_polling_interval": env_float("JOBS_POLL_SECONDS", 5.0),
+    "update_heartbeat_interval": JOBS_STALLED_AFTER / 3,
+    "stalled_worker_timeout": JOBS_STALLED_AFTER,
     "delete_jobs": "successful",  # failed jobs stay, listed in the admin (Procrastinate jobs)
 }
 

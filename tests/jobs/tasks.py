@@ -4,6 +4,7 @@ file JOBS_TEST_LOG names (one write per line, so lines from several workers neve
 from __future__ import annotations
 
 import os
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -48,6 +49,14 @@ def rate_limited(*, note: str, reset: str) -> None:
     """Told by the service it calls to come back at `reset` (ISO 8601)."""
     trace(note)
     raise jobs.RetryLater(at=datetime.fromisoformat(reset))
+
+
+@jobs.task(name="tests.hangs_once")
+def hangs_once(*, note: str) -> None:
+    """Its first run never ends (until its worker is killed); a second run returns."""
+    trace(note)
+    if sum(1 for seen, _ in traces(Path(os.environ["JOBS_TEST_LOG"])) if seen == note) == 1:
+        threading.Event().wait()
 
 
 def on_app_ready(app: App) -> None:

@@ -9,6 +9,8 @@ models are unmanaged).
         workers = job_workers.start()       # one worker; start(2) for two
         ...defer something, commit...
         job_workers.drain()                 # until no job is due or running
+
+`kill(process)` stops one as a lost host would; `wait_until(condition, what)` waits for anything else.
 """
 
 from __future__ import annotations
@@ -60,12 +62,13 @@ class Workers:
     def __init__(self, *, log: Path) -> None:
         self.log = log
         self.processes: list[subprocess.Popen[bytes]] = []
+        self.killed: set[int] = set()
 
     def start(
-        self, count: int = 1, *, concurrency: int = 2, env: dict[str, str] | None = None, timeout: float = 30.0
+        self, count: int = 1, *, concurrency: int = 2, env: dict[str, str] | None = None, timeout: float = 60.0
     ) -> list[subprocess.Popen[bytes]]:
-        """Start `count` worker processes (with `env` added to this process's environment) and wait until each has
-        registered with the queue."""
+        """Start `count` worker processes (with `env` added to this process's environment) and wait until each
+        runs: registered with the queue and listening."""
         env = {
             **os.environ,
             **(env or {}),
@@ -73,6 +76,7 @@ class Workers:
             "DATABASE_URL": database_url(),
             "DB_POOL_MIN_SIZE": "1",
             "JOBS_TEST_LOG": str(self.log),
+            "LOG_LEVEL": "INFO",  # its log says when it runs, and what each job did
             "PYTHONUNBUFFERED": "1",
         }
         command = [
@@ -87,18 +91,24 @@ class Workers:
         started = []
         for _ in range(count):
             # Its log goes to a file: a pipe nobody reads would block a worker that logs a lot.
-            errors = self.log.with_name(f"worker-{len(self.processes) + 1}.log")
-            with errors.open("wb") as stderr:
-                started.append(subprocess.Popen(command, cwd=REPO, env=env, stdout=stderr, stderr=stderr))
+            with self._log_of(len(self.processes)).open("wb") as log:
+                started.append(subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=log))
             self.processes.append(started[-1])
-        expected = len(self.processes)
-        self._wait(lambda: self._registered() >= expected, timeout, f"{expected} worker(s) to start")
+        for process in started:
+            log = self._log_of(self.processes.index(process))
+            self.wait_until(lambda log=log: "Starting worker" in log.read_text(errors="replace"), "a worker to start")
         return started
 
     def drain(self, timeout: float = 30.0) -> None:
         """Wait until no job is due or running: everything deferred so far has run (or failed for good, or waits
         for a later time)."""
-        self._wait(lambda: not queue_counts().keys() & {"todo", "doing"}, timeout, "the queue to drain")
+        self.wait_until(lambda: not queue_counts().keys() & {"todo", "doing"}, "the queue to drain", timeout)
+
+    def kill(self, process: subprocess.Popen[bytes]) -> None:
+        """Kill a worker as a lost host would (SIGKILL: no goodbye, its running jobs left marked as running)."""
+        process.kill()
+        process.wait()
+        self.killed.add(process.pid)
 
     def stop(self) -> None:
         for process in self.processes:
@@ -112,22 +122,20 @@ class Workers:
                 process.wait()
         self.processes = []
 
-    def _registered(self) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM procrastinate_workers")
-            (count,) = cursor.fetchone()
-        return int(count)
-
-    def _wait(self, done: Callable[[], bool], timeout: float, what: str) -> None:
+    def wait_until(self, done: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+        """Wait for `done()`, failing the test with the worker's log if a worker exits (unless killed) meanwhile."""
         deadline = time.monotonic() + timeout
         while not done():
-            for number, process in enumerate(self.processes, start=1):
-                if process.poll() is not None:
-                    errors = self.log.with_name(f"worker-{number}.log").read_text(errors="replace")
+            for number, process in enumerate(self.processes):
+                if process.poll() is not None and process.pid not in self.killed:
+                    errors = self._log_of(number).read_text(errors="replace")
                     raise AssertionError(f"A worker exited ({process.returncode}) while waiting for {what}:\n{errors}")
             if time.monotonic() > deadline:
                 raise AssertionError(f"Timed out after {timeout} s waiting for {what}; queue: {queue_counts()}")
             time.sleep(0.05)
+
+    def _log_of(self, number: int) -> Path:
+        return self.log.with_name(f"worker-{number + 1}.log")
 
 
 @contextmanager

@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from procrastinate.contrib.django.models import ProcrastinateJob
+from procrastinate.contrib.django import app
+from procrastinate.contrib.django.models import ProcrastinateJob, ProcrastinateWorker
 
-from tests.jobs.tasks import flaky, rate_limited, record, traces
+from tests.jobs.tasks import flaky, hangs_once, rate_limited, record, traces
 from tests.jobs.workers import Workers, queue_counts
 from threadr.lib import jobs
+from threadr.lib.jobs.queue import RETRY_STALLED
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,3 +97,23 @@ def test_one_job_per_once_key_waits_at_the_earliest_time_asked(job_workers: Work
     job_workers.drain()
     assert sorted(notes(job_workers)) == ["now", "other key"]
     assert queue_counts() == {"cancelled": 1}
+
+
+def test_a_job_left_running_by_a_lost_worker_runs_again_on_another(job_workers: Workers) -> None:
+    quickly_stalled = {"JOBS_STALLED_AFTER": "1"}
+    (lost,) = job_workers.start(env=quickly_stalled)
+    jobs.defer(hangs_once, note="resumed")
+    job_workers.wait_until(lambda: queue_counts() == {"doing": 1}, "the job to start")
+    job_workers.kill(lost)
+
+    job_workers.start(env=quickly_stalled)
+    fresh = ProcrastinateWorker._default_manager.filter
+    job_workers.wait_until(
+        lambda: fresh(last_heartbeat__gt=timezone.now() - timedelta(seconds=1.5)).count() == 1,
+        "the lost worker's heartbeat to go stale",
+    )
+    app.configure_task(RETRY_STALLED).defer(timestamp=0)  # as the workers' scheduler does every minute
+    job_workers.drain()
+
+    assert [pid for _, pid in traces(job_workers.log)] == [lost.pid, job_workers.processes[-1].pid]
+    assert queue_counts() == {}

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from procrastinate import App, BaseRetryStrategy, RetryDecision, exceptions
 from procrastinate.contrib.django.django_connector import DjangoConnector
@@ -15,7 +17,9 @@ from procrastinate.jobs import Job
 from procrastinate.manager import JobManager
 from procrastinate.tasks import configure_task
 
-from threadr.lib.jobs import Backoff, RetryLater, Task, declared_tasks, periodic_tasks
+from threadr.lib.jobs import PERIODIC_QUEUE, Backoff, RetryLater, Task, declared_tasks, periodic_tasks
+
+logger = logging.getLogger(__name__)
 
 # Jobs are written through Django's connection, so they join the caller's transaction. Procrastinate's app uses
 # Django's connection too, except in a worker, where the `procrastinate` command swaps in a pooled connector of its
@@ -75,15 +79,29 @@ def on_app_ready(app: App) -> None:
 
 
 def register(app: App, *, with_periodic: bool = True) -> None:
-    """Add the declared tasks to Procrastinate's app; `with_periodic=False` for a worker that should run only what
-    is deferred to it (the tests' workers, which defer periodic tasks themselves when they choose)."""
-    scheduled = periodic_tasks()
+    """Add the declared tasks to Procrastinate's app, and the queue's own upkeep; `with_periodic=False` for a worker
+    that should run only what is deferred to it (the tests' workers, which defer periodic tasks themselves)."""
+    scheduled = {name: entry.cron for name, entry in periodic_tasks().items()}
     for name, declared in declared_tasks().items():
         func = partial(_run_periodic, declared) if name in scheduled else declared.func
         app.task(name=name, queue=declared.queue, retry=RetryPolicy(declared.backoff))(func)
+    app.task(name=RETRY_STALLED, queue=PERIODIC_QUEUE)(partial(_retry_stalled, app))
+    scheduled[RETRY_STALLED] = "* * * * *"
     if with_periodic:
-        for name, entry in scheduled.items():
-            app.periodic(cron=entry.cron, periodic_id=name)(app.tasks[name])
+        for name, cron in scheduled.items():
+            app.periodic(cron=cron, periodic_id=name)(app.tasks[name])
+
+
+RETRY_STALLED = "jobs.retry_stalled"
+
+
+async def _retry_stalled(app: App, *, timestamp: int) -> None:
+    """Jobs left running by a worker that stopped sending heartbeats (killed, or its host lost) go back to the
+    queue for another worker: tasks are safe to run twice."""
+    stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=settings.JOBS_STALLED_AFTER)
+    for job in stalled:
+        logger.warning("Job %s (%s) was left running by a lost worker: queued again.", job.id, job.task_name)
+        await app.job_manager.retry_job(job)
 
 
 def _run_periodic(declared: Task, *, timestamp: int) -> None:
