@@ -103,7 +103,7 @@ def test_a_job_left_running_by_a_lost_worker_runs_again_on_another(job_workers: 
     quickly_stalled = {"JOBS_STALLED_AFTER": "1"}
     (lost,) = job_workers.start(env=quickly_stalled)
     jobs.defer(hangs_once, note="resumed")
-    job_workers.wait_until(lambda: queue_counts() == {"doing": 1}, "the job to start")
+    job_workers.wait_until(lambda: notes(job_workers) == ["resumed"], "the job to start")
     job_workers.kill(lost)
 
     job_workers.start(env=quickly_stalled)
