@@ -149,7 +149,7 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "fetch_job_polling_interval": env_float("JOBS_POLL_SECONDS", 5.0),
     "update_heartbeat_interval": JOBS_STALLED_AFTER / 3,
     "stalled_worker_timeout": JOBS_STALLED_AFTER,
-    "delete_jobs": "successful",  # failed jobs stay, listed in the admin (Procrastinate jobs)
+    "delete_jobs": "successful",  # failed ones stay 30 days, listed in the admin (threadr/lib/jobs/queue.py)
 }
 
 # --- Cache: local memory by default, Redis from REDIS_URL ---------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob, ProcrastinateWorker
@@ -13,7 +13,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob, ProcrastinateW
 from tests.jobs.tasks import flaky, hangs_once, rate_limited, record, traces
 from tests.jobs.workers import Workers, queue_counts
 from threadr.lib import jobs
-from threadr.lib.jobs.queue import RETRY_STALLED
+from threadr.lib.jobs.queue import PRUNE_FINISHED, RETRY_STALLED
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -117,3 +117,18 @@ def test_a_job_left_running_by_a_lost_worker_runs_again_on_another(job_workers: 
 
     assert [pid for _, pid in traces(job_workers.log)] == [lost.pid, job_workers.processes[-1].pid]
     assert queue_counts() == {}
+
+
+def test_jobs_that_gave_up_are_forgotten_after_thirty_days(job_workers: Workers) -> None:
+    job_workers.start()
+    old = jobs.defer(flaky, note="old failure", failures=10)
+    jobs.defer(flaky, note="recent failure", failures=10)
+    job_workers.drain()
+    assert queue_counts() == {"failed": 2}
+    with connection.cursor() as cursor:  # the first gave up 31 days ago
+        cursor.execute("UPDATE procrastinate_events SET at = at - interval '31 days' WHERE job_id = %s", [old])
+
+    app.configure_task(PRUNE_FINISHED).defer(timestamp=0)  # as the workers' scheduler does every hour
+    job_workers.drain()
+
+    assert list(ProcrastinateJob._default_manager.values_list("args__note", flat=True)) == ["recent failure"]

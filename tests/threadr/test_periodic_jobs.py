@@ -16,7 +16,7 @@ from generator.models import Generation, Thread
 from tests.fakes.smtp_server import closed_port, running_smtp
 from tests.jobs.workers import Workers
 from threadr.lib import jobs
-from threadr.lib.jobs.queue import RETRY_STALLED
+from threadr.lib.jobs.queue import PRUNE_FINISHED, RETRY_STALLED
 from threadr.lib.mail.models import OutboxMessage
 from threadr.lib.mail.services import PAUSE_KEY
 
@@ -33,10 +33,9 @@ SCHEDULE = {
 def test_every_periodic_task_is_scheduled_in_the_workers_app() -> None:
     scheduled = {entry.task.name: entry.cron for entry in app.periodic_registry.periodic_tasks.values()}
     assert scheduled.items() >= SCHEDULE.items()
-    # The declared ones, and the queue's own: putting back jobs a lost worker left running.
-    assert scheduled == {name: entry.cron for name, entry in jobs.periodic_tasks().items()} | {
-        RETRY_STALLED: "* * * * *"
-    }
+    # The declared ones, and the queue's own: putting back jobs a lost worker left running, forgetting old failures.
+    declared = {name: entry.cron for name, entry in jobs.periodic_tasks().items()}
+    assert scheduled == declared | {RETRY_STALLED: "* * * * *", PRUNE_FINISHED: "53 * * * *"}
 
 
 def old_thread(owner, *, favourite: bool = False) -> Thread:

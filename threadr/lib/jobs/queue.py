@@ -86,13 +86,17 @@ def register(app: App, *, with_periodic: bool = True) -> None:
         func = partial(_run_periodic, declared) if name in scheduled else declared.func
         app.task(name=name, queue=declared.queue, retry=RetryPolicy(declared.backoff))(func)
     app.task(name=RETRY_STALLED, queue=PERIODIC_QUEUE)(partial(_retry_stalled, app))
-    scheduled[RETRY_STALLED] = "* * * * *"
+    app.task(name=PRUNE_FINISHED, queue=PERIODIC_QUEUE)(partial(_prune_finished, app))
+    scheduled |= {RETRY_STALLED: "* * * * *", PRUNE_FINISHED: "53 * * * *"}
     if with_periodic:
         for name, cron in scheduled.items():
             app.periodic(cron=cron, periodic_id=name)(app.tasks[name])
 
 
 RETRY_STALLED = "jobs.retry_stalled"
+PRUNE_FINISHED = "jobs.prune_finished"
+# Jobs that gave up (or were cancelled) stay listed in the admin this long; jobs that succeeded are deleted at once.
+KEEP_FINISHED_HOURS = 30 * 24
 
 
 async def _retry_stalled(app: App, *, timestamp: int) -> None:
@@ -107,3 +111,9 @@ async def _retry_stalled(app: App, *, timestamp: int) -> None:
 def _run_periodic(declared: Task, *, timestamp: int) -> None:
     # Procrastinate passes each periodic run its scheduled time; the tasks read the clock themselves.
     declared()
+
+
+async def _prune_finished(app: App, *, timestamp: int) -> None:
+    await app.job_manager.delete_old_jobs(
+        nb_hours=KEEP_FINISHED_HOURS, include_failed=True, include_cancelled=True, include_aborted=True
+    )
