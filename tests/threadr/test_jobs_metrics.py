@@ -1,4 +1,5 @@
-"""/metrics shows the job queue: jobs per queue and state, and how long the oldest due job has waited."""
+"""/metrics shows the job queue: live workers, jobs per queue and state, and how long the oldest due job has
+waited."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.jobs.tasks import record
+from tests.jobs.workers import Workers
 from tests.threadr.test_metrics import TOKEN, scrape
 from threadr.lib import jobs
 
@@ -31,3 +33,13 @@ def test_it_exports_queue_depth_and_the_oldest_due_jobs_wait(client, settings) -
     waited = metrics[("threadr_jobs_oldest_due_seconds", (("queue", "default"),))]
     assert 300 <= waited < 330
     assert metrics[("threadr_jobs_oldest_due_seconds", (("queue", "periodic"),))] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_counts_the_workers_that_are_alive(client, settings, job_workers: Workers) -> None:
+    settings.METRICS_TOKEN = TOKEN
+    assert scrape(client)[("threadr_job_workers", ())] == 0  # then nothing runs, not even the periodic upkeep
+
+    job_workers.start(2)
+
+    assert scrape(client)[("threadr_job_workers", ())] == 2

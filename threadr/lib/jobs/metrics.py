@@ -1,14 +1,16 @@
-"""The job queue at scrape time, for /metrics: jobs per queue and state, and how long the oldest due job has
-waited. Read from PostgreSQL, so every host reports the same figures. Two grouped queries per scrape."""
+"""The job queue at scrape time, for /metrics: live workers, jobs per queue and state, and how long the oldest due
+job has waited. Read from PostgreSQL, so every host reports the same figures. Three queries per scrape."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
+from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob, ProcrastinateWorker
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 
@@ -20,6 +22,14 @@ STATES = ("due", "scheduled", "running", "failed")
 class QueueCollector:
     def collect(self) -> Iterator[Metric]:
         now = timezone.now()
+        # With no worker, nothing is even deferred on schedule: the queue stays empty, so only this shows it.
+        workers = GaugeMetricFamily(
+            "threadr_job_workers", "Worker processes that sent a heartbeat within JOBS_STALLED_AFTER seconds."
+        )
+        alive_since = now - timedelta(seconds=settings.JOBS_STALLED_AFTER)
+        workers.add_metric([], ProcrastinateWorker._default_manager.filter(last_heartbeat__gte=alive_since).count())
+        yield workers
+
         queues = {task.queue for task in declared_tasks().values()}
         todo = Q(status="todo")
         due = todo & (Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=now))
