@@ -141,7 +141,7 @@ def defer(task: Task, /, *, at: datetime | None = None, once: str | None = None,
     """Queue `task(**kwargs)` in the caller's transaction, to run now or at `at`; returns the job's id, or None
     when no job was queued. With a `once` key, at most one job with that key waits to start: a request that would
     run no earlier than the waiting job is dropped, one for earlier replaces it (a job already running holds no
-    key, so a task may queue its own next run)."""
+    key, so a task may queue its own next run). Without the PostgreSQL queue: `defer_in_process`."""
     if not queue_in_database():
         defer_in_process(task, at=at, **kwargs)
         return None
