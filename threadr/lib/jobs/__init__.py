@@ -51,8 +51,9 @@ class JobsUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Backoff:
-    """How a failed job is retried: after `first` seconds, then doubling up to `ceiling`, `retries` times in all,
-    after which the job is marked failed (it stays listed in the admin's Procrastinate jobs)."""
+    """How a failed job is retried: up to `retries` more runs, the first `first` seconds after the failure, each
+    wait doubling up to `ceiling`. Then the job is marked failed (listed in the admin's Procrastinate jobs for 30
+    days)."""
 
     retries: int = 5
     first: int = 10
