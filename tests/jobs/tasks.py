@@ -8,6 +8,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
+from django.db import transaction
 from procrastinate import App
 
 from threadr.lib import jobs
@@ -57,6 +58,15 @@ def hangs_once(*, note: str) -> None:
     trace(note)
     if sum(1 for seen, _ in traces(Path(os.environ["JOBS_TEST_LOG"])) if seen == note) == 1:
         threading.Event().wait()
+
+
+@jobs.task(name="tests.hand_on", backoff=jobs.Backoff(retries=0))
+def hand_on(*, note: str, then_fail: bool) -> None:
+    """Defers `record(note)` in its own transaction, which fails afterwards if `then_fail`."""
+    with transaction.atomic():
+        jobs.defer(record, note=note)
+        if then_fail:
+            raise RuntimeError("the task failed after deferring")
 
 
 def on_app_ready(app: App) -> None:

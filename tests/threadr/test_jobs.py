@@ -10,7 +10,7 @@ from django.utils import timezone
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob, ProcrastinateWorker
 
-from tests.jobs.tasks import flaky, hangs_once, rate_limited, record, traces
+from tests.jobs.tasks import flaky, hand_on, hangs_once, rate_limited, record, traces
 from tests.jobs.workers import Workers, queue_counts
 from threadr.lib import jobs
 from threadr.lib.jobs.queue import PRUNE_FINISHED, RETRY_STALLED
@@ -39,6 +39,14 @@ def test_it_never_runs_a_job_deferred_in_a_rolled_back_transaction(job_workers: 
     job_workers.drain()
     assert notes(job_workers) == ["committed"]
     assert queue_counts() == {}
+
+
+def test_a_job_deferred_by_a_task_belongs_to_the_tasks_transaction(job_workers: Workers) -> None:
+    job_workers.start()
+    jobs.defer(hand_on, note="handed on", then_fail=False)
+    jobs.defer(hand_on, note="rolled back with its task", then_fail=True)
+    job_workers.drain()
+    assert notes(job_workers) == ["handed on"]
 
 
 def test_it_retries_a_failing_job_with_backoff(job_workers: Workers) -> None:
