@@ -63,20 +63,21 @@ class Workers:
         self.log = log
         self.processes: list[subprocess.Popen[bytes]] = []
         self.killed: set[int] = set()
+        self.logs: dict[int, Path] = {}  # each worker's own log, by pid
 
     def start(
         self, count: int = 1, *, concurrency: int = 2, env: dict[str, str] | None = None, timeout: float = 60.0
     ) -> list[subprocess.Popen[bytes]]:
-        """Start `count` worker processes (with `env` added to this process's environment) and wait until each
-        runs: registered with the queue and listening."""
+        """Start `count` worker processes (with `env` added to this process's environment, which may name settings of
+        the test's own in DJANGO_SETTINGS_MODULE) and wait until each runs: registered with the queue, listening."""
         env = {
             **os.environ,
-            **(env or {}),
             "DJANGO_SETTINGS_MODULE": "tests.jobs.worker_settings",
-            "DATABASE_URL": database_url(),
             "DB_POOL_MIN_SIZE": "1",
+            **(env or {}),  # a test may name settings of its own (which start from tests.jobs.worker_settings)
+            "DATABASE_URL": database_url(),
             "JOBS_TEST_LOG": str(self.log),
-            "LOG_LEVEL": "INFO",  # its log says when it runs, and what each job did
+            "LOG_LEVEL": "INFO",  # its log says when it runs (start() waits for that), and what each job did
             "PYTHONUNBUFFERED": "1",
         }
         command = [
@@ -91,12 +92,18 @@ class Workers:
         started = []
         for _ in range(count):
             # Its log goes to a file: a pipe nobody reads would block a worker that logs a lot.
-            with self._log_of(len(self.processes)).open("wb") as log:
-                started.append(subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=log))
-            self.processes.append(started[-1])
+            log = self.log.with_name(f"worker-{len(self.logs) + 1}.log")
+            with log.open("wb") as output:
+                process = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=output)
+            self.logs[process.pid] = log
+            self.processes.append(process)
+            started.append(process)
         for process in started:
-            log = self._log_of(self.processes.index(process))
-            self.wait_until(lambda log=log: "Starting worker" in log.read_text(errors="replace"), "a worker to start")
+
+            def running(log: Path = self.logs[process.pid]) -> bool:
+                return "Starting worker" in log.read_text(errors="replace")
+
+            self.wait_until(running, "a worker to start", timeout)
         return started
 
     def drain(self, timeout: float = 30.0) -> None:
@@ -126,16 +133,13 @@ class Workers:
         """Wait for `done()`, failing the test with the worker's log if a worker exits (unless killed) meanwhile."""
         deadline = time.monotonic() + timeout
         while not done():
-            for number, process in enumerate(self.processes):
+            for process in self.processes:
                 if process.poll() is not None and process.pid not in self.killed:
-                    errors = self._log_of(number).read_text(errors="replace")
+                    errors = self.logs[process.pid].read_text(errors="replace")
                     raise AssertionError(f"A worker exited ({process.returncode}) while waiting for {what}:\n{errors}")
             if time.monotonic() > deadline:
                 raise AssertionError(f"Timed out after {timeout} s waiting for {what}; queue: {queue_counts()}")
             time.sleep(0.05)
-
-    def _log_of(self, number: int) -> Path:
-        return self.log.with_name(f"worker-{number + 1}.log")
 
 
 @contextmanager
