@@ -15,6 +15,7 @@ from generator import maintenance
 from generator.maintenance import thread_keep_when
 from generator.models import Generation, Thread
 from generator.tasks import prune_threads
+from tests.threadr.test_settings import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +93,10 @@ def test_the_command_applies_the_setting_when_no_age_is_given(alice, settings) -
 
     assert "1 thread(s) created before" in out.getvalue()
     assert remaining() == {"Recent"}
+
+
+def test_a_negative_retention_period_stops_start_up() -> None:
+    result = manage("check", env={"DEBUG": "1", "THREAD_RETENTION_DAYS": "-30"})
+
+    assert result.returncode != 0
+    assert "THREAD_RETENTION_DAYS" in result.stderr
