@@ -22,9 +22,19 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime-installed $@
 
+# On PostgreSQL a job worker runs beside the server (and stops with it); on SQLite there is no job queue.
 run: $(VENV)/.runtime-installed
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+	@export DEBUG=$${DEBUG:-1}; \
+	case "$${DATABASE_URL:-}" in \
+	postgres:*|postgresql:*|pgsql:*|psql:*|postgis:*) \
+		$(PY) manage.py procrastinate worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+		$(PY) manage.py runserver 127.0.0.1:8000;; \
+	*) \
+		echo "Publishing to X needs PostgreSQL (DATABASE_URL) and X_CLIENT_ID; on SQLite no job worker runs."; \
+		$(PY) manage.py runserver 127.0.0.1:8000;; \
+	esac
 
 services: $(VENV)/.dev-installed
 	@$(PY) tests/check_services.py

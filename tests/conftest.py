@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
+from tests.jobs.workers import Workers, running_workers
 
 PASSWORD = "correct horse battery staple"
 
@@ -120,3 +121,11 @@ def bob(db: None) -> User:
 def mallory(db: None) -> User:
     """An attacker with an ordinary free account."""
     return make_user("mallory@example.com", display_name="Mallory")
+
+
+@pytest.fixture
+def job_workers(transactional_db: None, tmp_path: Path) -> Iterator[Workers]:
+    """Real `manage.py procrastinate worker` processes on the test database (tests/jobs/workers.py): `start(n)`,
+    then `drain()` to wait until every due job has run. Needs a transactional test; the queue starts and ends empty."""
+    with running_workers(log=tmp_path / "jobs.log") as workers:
+        yield workers

@@ -134,6 +134,25 @@ _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Background jobs: Procrastinate's queue in PostgreSQL (threadr.lib.jobs; docs/operations.md) ----------------
+# Installed only on PostgreSQL (its migrations are PostgreSQL SQL). Without it, a deferred task runs in the web
+# process after commit and periodic tasks do not run: publishing needs PostgreSQL.
+if _db["ENGINE"] == "threadr.lib.postgresql":
+    INSTALLED_APPS.append("procrastinate.contrib.django")
+PROCRASTINATE_ON_APP_READY = "threadr.lib.jobs.queue.on_app_ready"
+# Seconds a worker may go without a heartbeat (it sends three in that time) before the jobs it was running are
+# queued again for another worker: it was killed, or its host was lost.
+JOBS_STALLED_AFTER = env_float("JOBS_STALLED_AFTER", 30.0)
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # Jobs one worker process runs at once (each in its own thread, each with its own database connection).
+    "concurrency": env_int("JOBS_CONCURRENCY", 4),
+    # Workers hear of new jobs at once (LISTEN/NOTIFY); this is how often they look anyway (jobs whose time came).
+    "fetch_job_polling_interval": env_float("JOBS_POLL_SECONDS", 5.0),
+    "update_heartbeat_interval": JOBS_STALLED_AFTER / 3,
+    "stalled_worker_timeout": JOBS_STALLED_AFTER,
+    "delete_jobs": "successful",  # failed ones stay 30 days, listed in the admin (threadr/lib/jobs/queue.py)
+}
+
 # --- Cache: local memory by default, Redis from REDIS_URL ---------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -252,6 +271,11 @@ THREAD_DUPLICATE_RATE_PER_USER = env_int("THREAD_DUPLICATE_RATE_PER_USER", 10)
 # Pasted text shorter than this (characters, after trimming) is refused before any quota is spent: too little to
 # make a thread of.
 MIN_ARTICLE_CHARS = env_int("MIN_ARTICLE_CHARS", 200)
+# Threads older than this many days are deleted by the workers every hour (favourites, and threads with a live
+# publication, stay). Empty (or 0) keeps every thread.
+THREAD_RETENTION_DAYS: int | None = env_int("THREAD_RETENTION_DAYS", 0) or None
+if THREAD_RETENTION_DAYS is not None and THREAD_RETENTION_DAYS < 0:
+    raise BadSetting("THREAD_RETENTION_DAYS", "must be a number of days, or empty to keep every thread")
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "support@threadr.localhost")
 
@@ -398,6 +422,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.server": {"level": "WARNING"},
+        # Each process that starts lists the tasks it registered; the workers' lines about jobs stay.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
         "threadr.cache": {"filters": ["count_cache_errors", "once_a_minute"], "level": "WARNING"},
     },
 }

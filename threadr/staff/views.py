@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from threadr.lib import throttle
+from threadr.lib import jobs, throttle
 from threadr.lib.client_ip import client_ip
 from threadr.lib.metrics import exposition, token_accepted
 from threadr.staff import charts
@@ -127,5 +127,5 @@ def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus text format for a scraper holding METRICS_TOKEN; a 404 for anyone else, and when unset."""
     if not token_accepted(request):
         raise Http404("No such page.")
-    body, content_type = exposition([BusinessCollector()])
+    body, content_type = exposition([BusinessCollector(), *jobs.collectors()])
     return HttpResponse(body, content_type=content_type)

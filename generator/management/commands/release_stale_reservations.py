@@ -1,18 +1,17 @@
 """`manage.py release_stale_reservations`: close the ledger rows of requests that died mid-generation.
 
 The quota already ignores them lazily (a reservation older than GENERATION_STALE_AFTER stops counting); this marks
-them failed with error code "stale", so the ledger, the admin and the metrics say what happened."""
+them failed with error code "stale", so the ledger, the admin and the metrics say what happened. Workers do it
+every ten minutes (generator/tasks.py); this is for doing it by hand."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from generator.models import Generation
+from generator.maintenance import generations_release_stale, generations_stale
 
 
 class Command(BaseCommand):
@@ -23,10 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, dry_run: bool, **options: Any) -> None:
         now = timezone.now()
-        cutoff = now - timedelta(seconds=settings.GENERATION_STALE_AFTER)
-        stale = Generation.objects.filter(status=Generation.Status.RESERVED, created_at__lt=cutoff)
         if dry_run:
-            self.stdout.write(f"{stale.count()} stale reservation(s) would be released (dry run).")
+            self.stdout.write(f"{generations_stale(now=now).count()} stale reservation(s) would be released (dry run).")
             return
-        released = stale.update(status=Generation.Status.FAILED, error_code="stale", finished_at=now)
+        released = generations_release_stale(now=now)
         self.stdout.write(f"{released} stale reservation(s) released.")

@@ -129,6 +129,14 @@ def outbox_send_pending(*, now: datetime) -> Delivery:
     return outbox_deliver(ids=ids)
 
 
+def outbox_send_all_due() -> Delivery:
+    """Send every email that is due, batch after batch (what `send_pending_mail` and its periodic task do)."""
+    total = Delivery()
+    while batch := outbox_send_pending(now=timezone.now()):
+        total += batch
+    return total
+
+
 def outbox_retry(*, ids: Sequence[int]) -> Delivery:
     """Try the chosen emails now, those the outbox gave up on included."""
     retryable = [OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED]

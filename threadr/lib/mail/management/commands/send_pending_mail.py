@@ -1,4 +1,5 @@
-"""Run every minute: send the emails the outbox holds whose next attempt is due (docs/operations.md)."""
+"""Send the emails the outbox holds whose next attempt is due. Workers do it every minute
+(threadr/lib/mail/tasks.py); this is for doing it by hand (docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from threadr.lib.mail.models import OutboxMessage
-from threadr.lib.mail.services import Delivery, outbox_prune, outbox_send_pending
+from threadr.lib.mail.services import outbox_prune, outbox_send_all_due
 
 
 class Command(BaseCommand):
@@ -23,9 +24,7 @@ class Command(BaseCommand):
             due = pending.filter(next_attempt_at__lte=timezone.now()).count()
             self.stdout.write(f"{due} due, {pending.count()} waiting (dry run).")
             return
-        total = Delivery()
-        while batch := outbox_send_pending(now=timezone.now()):
-            total += batch
+        total = outbox_send_all_due()
         pruned = outbox_prune(now=timezone.now())
         self.stdout.write(f"Sent {total.sent}, failed {total.failed}, {pending.count()} waiting; forgot {pruned} sent.")
         if total.failed:
