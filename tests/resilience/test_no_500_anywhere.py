@@ -203,6 +203,7 @@ def signed_in(user: User | None) -> Client:
 
 def test_no_form_answers_500(cast: dict[str, Any]) -> None:
     samples = {"pk": cast["thread"].pk, "position": 0, "token": cast["thread"].share_token, "plan_slug": "pass-30"}
+    samples |= {"digest": "0123abcd"}  # a shared image URL with a stale digest redirects to the current one
     samples |= {"key": "not-a-real-key", "uidb36": "1"}  # allauth's email confirmation and password reset links
     people = {"visitor": None, "member": cast["alice"], "staff": cast["staff"]}
     forms = every_form({who: signed_in(user) for who, user in people.items()}, page_urls(samples))
