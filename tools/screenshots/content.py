@@ -138,6 +138,10 @@ HISTORY = [
 ]
 
 
+def demo(title: str) -> DemoThread:
+    return next(thread for thread in HISTORY if thread.title == title)
+
+
 def numbered(tweets: list[str]) -> list[str]:
     """Tweets as Threadr stores them with its default numbering ("1/n" at the end of each)."""
     return [f"{text} {position}/{len(tweets)}" for position, text in enumerate(tweets, start=1)]

@@ -64,6 +64,7 @@ def app_env(*, database_url: str, site_url: str, provider_url: str) -> dict[str,
             "DATABASE_URL": database_url,
             "EMAIL_URL": "dummymail://",
             "STRIPE_SECRET_KEY": "",
+            "SENTRY_DSN": "",  # nothing is reported off the machine
             "THREADR_ENGINE": "openai",
             "OPENAI_API_KEY": "sk-threadr-screenshots",
             "OPENAI_BASE_URL": provider_url,

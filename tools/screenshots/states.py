@@ -70,7 +70,7 @@ def tweet_boxes(page: Page) -> Locator:
 def open_editor(page: Page, stage: Stage, *, state: str) -> Locator:
     page.goto(f"/app/threads/{stage.editor_thread_id}/")
     boxes = reach(tweet_boxes(page), state=state, what="the editor's tweets (text boxes in the list 'Tweets')")
-    first = content.HISTORY[0].tweets[0][:40]
+    first = content.demo(content.EDITOR_THREAD).tweets[0][:40]
     try:
         expect(boxes.first).to_have_value(re.compile(re.escape(first)), timeout=WAIT_MS)
     except AssertionError:
@@ -141,7 +141,7 @@ def play_history(page: Page, stage: Stage, shoot: Shoot) -> None:
 
 def play_share(page: Page, stage: Stage, shoot: Shoot) -> None:
     page.goto(stage.share_path)
-    shared = next(thread for thread in content.HISTORY if thread.shared)
+    shared = content.demo(content.SHARED_THREAD)
     reach(page.get_by_text(content.AUTHOR_NAME).first, state="share", what="the author's display name")
     reach(page.get_by_text(shared.tweets[0][:40]), state="share", what="the shared thread's first tweet")
     shoot("share")
