@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 DEPLOY_ENV := DEBUG=0 SECRET_KEY=deploy-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	ALLOWED_HOSTS=threadr.example.com
 
-.PHONY: run test lint deploy-check services chromium collectstatic bench clean
+.PHONY: run test lint deploy-check services chromium collectstatic bench screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ test: $(VENV)/.dev-installed services chromium lint deploy-check
 
 bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py; speed=$$?; $(PY) bench/quality.py && exit $$speed
+
+# The README's pictures, taken from the app in Chromium (tools/screenshots/); SCREENSHOTS_ARGS="--only share" narrows.
+screenshots: $(VENV)/.dev-installed chromium
+	$(PY) -m tools.screenshots $(SCREENSHOTS_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache .coverage test-artifacts
