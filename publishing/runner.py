@@ -228,11 +228,12 @@ def _lookup(claim: Claim, *, token: str) -> str | None:
 def _posted(claim: Claim, tweet_id: str, *, now: datetime) -> Step:
     """Save the id before anything else happens; then the next tweet after the spacing, or the end."""
     tweet = claim.tweet
+    posted_at = timezone.now()
     with transaction.atomic():
         PublishedTweet.objects.filter(pk=tweet.pk).update(
             status=PublishedTweet.Status.POSTED,
             tweet_id=tweet_id,
-            posted_at=timezone.now(),
+            posted_at=posted_at,
             sending_since=None,
             may_exist=False,
             unsent_tries=0,
@@ -240,7 +241,7 @@ def _posted(claim: Claim, tweet_id: str, *, now: datetime) -> Step:
         )
         remaining = claim.publication.tweets.exclude(status=PublishedTweet.Status.POSTED).exists()
         if remaining:
-            at = timezone.now() + timedelta(seconds=settings.PUBLISH_SPACING_SECONDS)
+            at = posted_at + timedelta(seconds=settings.PUBLISH_SPACING_SECONDS)
             Publication.objects.filter(pk=claim.publication.pk).update(next_run_at=at)
             return Step(next_at=at)
     return _finish_fresh(claim.publication.pk, now=now)
