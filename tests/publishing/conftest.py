@@ -40,7 +40,7 @@ fake_x = x_server.fake_x
 def x(fake_x: FakeX) -> Iterator[FakeX]:
     """The fake X with a short hang, so a post that is accepted and never answered costs one X_TIMEOUT."""
     fake_x.hang_seconds = 3.0
-    yield fake_x
+    return fake_x
 
 
 def connect(user: User, fake: FakeX, x_user: Any = None) -> XAccount:

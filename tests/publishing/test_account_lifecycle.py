@@ -38,11 +38,13 @@ def test_the_export_has_publications_and_the_x_account_but_no_token(bob, connect
 
     assert data["x_account"]["username"] == "threadr_writer"
     assert [tweet["text"] for tweet in data["publications"][0]["tweets"]] == thread.tweets
-    assert connected.access_token not in raw and connected.refresh_token not in raw
+    assert connected.access_token not in raw
+    assert connected.refresh_token not in raw
     assert connected.access_token_encrypted not in raw
 
 
 def test_the_privacy_page_says_what_is_kept_about_the_x_account(db):
     page = Client().get("/privacy").content.decode()
 
-    assert "X account" in page and "encrypted" in page
+    assert "X account" in page
+    assert "encrypted" in page

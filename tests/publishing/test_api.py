@@ -154,7 +154,8 @@ def test_cancelling_a_scheduled_one_works_and_a_started_one_is_409(bob, connecte
     cancelled = client.delete(f"/api/v1/publications/{scheduled['id']}")
     refused = client.delete(f"/api/v1/publications/{started['id']}")
 
-    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
     assert refused.status_code == 409
     assert refused.json()["error"]["publication"]["status"] == "publishing"
 
@@ -184,7 +185,8 @@ def test_retry_resumes_a_failed_one_and_refuses_others(bob, connected, x):
     retried = client.post(f"/api/v1/publications/{created['id']}/retry")
     again = client.post(f"/api/v1/publications/{created['id']}/retry")
 
-    assert retried.status_code == 200 and retried.json()["status"] == "publishing"
+    assert retried.status_code == 200
+    assert retried.json()["status"] == "publishing"
     assert again.status_code == 409
     drive(Publication.objects.get(pk=created["id"]))
     assert [tweet.submitted for tweet in x.posted(x.user)] == thread.tweets

@@ -21,12 +21,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def consent(authorize_url: str) -> str:
     """What the browser does at X: open the authorize page and come back with X's redirect to our callback."""
     opener = urllib.request.build_opener(_NoRedirect)
-    try:
+    with pytest.raises(urllib.error.HTTPError) as answer:
         opener.open(authorize_url)
-    except urllib.error.HTTPError as answer:
-        assert answer.code == 302, answer.read()
-        location = answer.headers["Location"]
-    parts = urlsplit(location)
+    assert answer.value.code == 302
+    parts = urlsplit(answer.value.headers["Location"])
     return f"{parts.path}?{parts.query}"
 
 

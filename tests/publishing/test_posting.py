@@ -87,7 +87,8 @@ def test_a_request_that_never_left_is_retried_later_without_a_lookup(bob, connec
 
     step = runner.publication_step(publication_id=publication.pk)
 
-    assert step.next_at is not None and step.next_at > datetime.now(tz=UTC)
+    assert step.next_at is not None
+    assert step.next_at > datetime.now(tz=UTC)
     first = publication.tweets.get(position=1)
     assert (first.status, first.attempts, first.may_exist, first.sending_since) == ("pending", 0, False, None)
     settings.X_API_BASE = x.base_url
@@ -175,7 +176,8 @@ def test_a_spend_ceiling_reached_pauses_publishing_until_next_month(bob, connect
     assert x.tweet_calls == 2
     publication.refresh_from_db()
     assert publication.status == "publishing"
-    assert publication.next_run_at is not None and publication.next_run_at.day == 1
+    assert publication.next_run_at is not None
+    assert publication.next_run_at.day == 1
 
 
 def test_a_401_renews_the_token_once_and_carries_on(bob, connected, x):
