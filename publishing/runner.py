@@ -48,7 +48,7 @@ WAITING_RECHECK = timedelta(minutes=1)
 def in_flight() -> timedelta:
     """How long a step may be sending one tweet (a refresh, a lookup, the post, each within X_TIMEOUT per phase).
     A mark older than this was left by a worker that died."""
-    return timedelta(seconds=6 * settings.X_TIMEOUT + 10)
+    return timedelta(seconds=6 * settings.X_TIMEOUT + 2)
 
 
 def backoff(tries: int) -> timedelta:
