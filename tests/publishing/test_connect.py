@@ -9,7 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from publishing import services
 from publishing.models import XAccount
+from tests.fakes import x_server
 from tests.publishing.conftest import logged_in
 
 
@@ -135,3 +137,21 @@ def test_without_a_client_id_publishing_shows_as_unavailable(bob, settings):
 
     assert "Publishing to X is not available on this server." in page
     assert "Publishing to X is not available on this server." in connect
+
+
+def test_a_confidential_client_authenticates_to_x_with_http_basic(bob, settings):
+    with x_server.running_fake_x(client_secret="threadr-secret") as confidential:
+        for name, value in confidential.settings().items():
+            setattr(settings, name, value)
+        client = logged_in(bob)
+        callback = consent(client.get("/accounts/x/connect/")["Location"])
+
+        client.get(callback)
+        account = XAccount.objects.get(user=bob)
+        XAccount.objects.filter(pk=account.pk).update(access_expires_at=account.connected_at)
+        services.x_account_access_token(user_id=bob.pk)
+
+        token_requests = [r for r in confidential.requests if r.path == "/2/oauth2/token"]
+        assert len(token_requests) == 2
+        assert all(r.headers["authorization"].startswith("Basic ") for r in token_requests)
+        assert XAccount.objects.get(user=bob).status == "connected"
