@@ -139,6 +139,7 @@ class PublishedTweet(models.Model):
 
     class Meta:
         ordering = ("publication", "position")
+        indexes = [models.Index(fields=["posted_at"], name="published_tweet_posted_at")]  # the month's spend
         constraints = [models.UniqueConstraint(fields=["publication", "position"], name="published_tweet_position")]
 
     def __str__(self) -> str:
