@@ -12,6 +12,8 @@ connect_urlpatterns = [
 # Under /app/.
 page_urlpatterns = [
     path("queue/", views.queue_page, name="publishing-queue"),
+    path("queue/<int:pk>/cancel/", views.queue_cancel, name="publishing-cancel"),
+    path("queue/<int:pk>/retry/", views.queue_retry, name="publishing-retry"),
 ]
 
 # Under /api/v1/.

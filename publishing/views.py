@@ -84,3 +84,29 @@ def queue_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "publishing/queue.html",
         {"publications": publications, "available": selectors.publishing_available()},
     )
+
+
+@login_required
+@require_POST
+def queue_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    publication = selectors.publication_get_for_user(user=request.user, pk=pk)
+    try:
+        services.publication_cancel(publication=publication)
+    except ThreadrError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"“{publication.title}” is cancelled. Nothing was posted.")
+    return redirect("publishing-queue")
+
+
+@login_required
+@require_POST
+def queue_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    publication = selectors.publication_get_for_user(user=request.user, pk=pk)
+    try:
+        services.publication_retry(publication=publication)
+    except ThreadrError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"“{publication.title}” carries on from its first unposted tweet.")
+    return redirect("publishing-queue")
