@@ -4,10 +4,11 @@ whether the queue is paused."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -139,3 +140,34 @@ def publications_for_export(*, user: User) -> list[dict[str, object]]:
         }
         for publication in publications
     ]
+
+
+@dataclass(frozen=True)
+class PublishingDay:
+    publications: int  # made that UTC day (cancelled ones too: they show demand)
+    spend_usd: float  # X's estimated bill for the tweets posted and lookups made that day
+
+
+def publishing_per_day(*, since: datetime, until: datetime) -> dict[date, PublishingDay]:
+    """Per UTC day in [since, until): publications made and X's estimated bill, in three grouped queries."""
+    made = (
+        Publication.objects.filter(created_at__gte=since, created_at__lt=until)
+        .annotate(day=TruncDate("created_at", tzinfo=UTC))
+        .values("day")
+        .annotate(n=Count("pk"), reads=Sum("reads"))
+    )
+    posted = (
+        PublishedTweet.objects.filter(status=PublishedTweet.Status.POSTED, posted_at__gte=since, posted_at__lt=until)
+        .annotate(day=TruncDate("posted_at", tzinfo=UTC))
+        .values("day")
+        .annotate(linked=Count("pk", filter=Q(has_url=True)), plain=Count("pk", filter=Q(has_url=False)))
+    )
+    counts: dict[date, int] = {}
+    spend: dict[date, float] = {}
+    for row in made:
+        counts[row["day"]] = row["n"]
+        spend[row["day"]] = spend.get(row["day"], 0.0) + (row["reads"] or 0) * settings.X_PRICE_READ_USD
+    for row in posted:
+        cost = row["plain"] * settings.X_PRICE_POST_USD + row["linked"] * settings.X_PRICE_POST_WITH_URL_USD
+        spend[row["day"]] = spend.get(row["day"], 0.0) + cost
+    return {day: PublishingDay(counts.get(day, 0), spend.get(day, 0.0)) for day in counts.keys() | spend.keys()}
