@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import user_x_handle_confirm, user_x_handle_unverify
 from generator import xtext
 from generator.models import Thread
 from publishing import selectors, x_client
@@ -62,6 +63,7 @@ def x_account_connect(*, user: User, tokens: x_client.Tokens, x_user: x_client.X
             account.save()
     except IntegrityError:  # another Threadr account linked it at the same moment
         raise XAccountTaken(f"@{x_user.username} is linked to another Threadr account.") from None
+    user_x_handle_confirm(user=user, handle=x_user.username)  # shared threads show it as verified
     return account
 
 
@@ -74,6 +76,7 @@ def x_account_disconnect(*, user: User) -> bool:
             return False
         tokens = _readable_tokens(account)
         account.delete()
+        user_x_handle_unverify(user=user)
         transaction.on_commit(partial(_revoke_all, tokens))
     return True
 

@@ -60,6 +60,8 @@ def test_connecting_links_the_account_and_the_settings_page_says_so(bob, x):
     account = XAccount.objects.get(user=bob)
     assert (account.username, account.x_user_id, account.status) == ("threadr_writer", x.user.id, "connected")
     assert "Connected as @threadr_writer" in response.content.decode()
+    bob.refresh_from_db()
+    assert (bob.x_handle, bob.x_handle_verified) == ("threadr_writer", True)
     assert x.oauth.authorize_requests[0].code_challenge_method == "S256"
 
 
@@ -123,6 +125,8 @@ def test_disconnecting_revokes_at_x_and_forgets_the_tokens(bob, connected, x, dj
 
     assert "X is disconnected" in page
     assert not XAccount.objects.filter(user=bob).exists()
+    bob.refresh_from_db()
+    assert (bob.x_handle, bob.x_handle_verified) == ("threadr_writer", False)
     assert x.tokens_of(x.user, "access", live=True) == []
     assert x.tokens_of(x.user, "refresh", live=True) == []
     assert "Connect X" in client.get("/accounts/settings/").content.decode()
