@@ -49,6 +49,8 @@ def x_account_connect(*, user: User, tokens: x_client.Tokens, x_user: x_client.X
     if XAccount.objects.filter(x_user_id=x_user.id).exclude(user=user).exists():
         raise XAccountTaken(f"@{x_user.username} is linked to another Threadr account. Disconnect it there first.")
     account = XAccount.objects.filter(user=user).first() or XAccount(user=user)
+    if account.pk is not None:  # relinking: the pair it replaces is revoked once the new one is saved
+        transaction.on_commit(partial(_revoke_all, _readable_tokens(account)))
     account.x_user_id, account.username = x_user.id, x_user.username
     account.status = XAccount.Status.CONNECTED
     account.set_tokens(

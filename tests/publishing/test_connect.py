@@ -159,3 +159,18 @@ def test_a_confidential_client_authenticates_to_x_with_http_basic(bob, settings)
         assert len(token_requests) == 2
         assert all(r.headers["authorization"].startswith("Basic ") for r in token_requests)
         assert XAccount.objects.get(user=bob).status == "connected"
+
+
+def test_reconnecting_replaces_the_tokens_and_revokes_the_old_pair(
+    bob, connected, x, django_capture_on_commit_callbacks
+):
+    old_refresh = connected.refresh_token
+    client = logged_in(bob)
+    callback = consent(client.get("/accounts/x/connect/")["Location"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(callback)
+
+    account = XAccount.objects.get(user=bob)
+    assert account.refresh_token != old_refresh
+    assert x.tokens_of(x.user, "refresh", live=True) == [account.refresh_token]
