@@ -4,9 +4,6 @@ whatever the workers go through, X gets each tweet once, in order, as a reply ch
 
 from __future__ import annotations
 
-import os
-import signal
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -36,15 +33,16 @@ def worker_env(fake: FakeX, **extra: Any) -> dict[str, str]:
     }
 
 
-def wait_for(publication: Publication, status: str, timeout: float = 60.0) -> Publication:
-    """Poll the row (the workers are other processes) until it reaches `status`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def wait_for(workers: Workers, publication: Publication, status: str, timeout: float = 60.0) -> Publication:
+    """Wait until the row (the workers are other processes) reaches `status`, failing with a worker's log if one
+    dies meanwhile."""
+
+    def reached() -> bool:
         publication.refresh_from_db()
-        if publication.status == status:
-            return publication
-        time.sleep(0.1)
-    raise AssertionError(f"publication still {publication.status} after {timeout} s: {publication.error_message}")
+        return publication.status == status
+
+    workers.wait_until(reached, f"publication {publication.pk} to be {status}", timeout)
+    return publication
 
 
 def assert_posted_once_as_a_chain(fake: FakeX, tweets: list[str], publication: Publication) -> None:
@@ -59,7 +57,7 @@ def test_a_worker_posts_the_chain_in_order(job_workers: Workers, bob, connected,
     job_workers.start(env=worker_env(x))
     thread = make_thread(bob, 5)
 
-    publication = wait_for(services.publication_create(user=bob, thread=thread, at=None), "published")
+    publication = wait_for(job_workers, services.publication_create(user=bob, thread=thread, at=None), "published")
 
     assert_posted_once_as_a_chain(x, thread.tweets, publication)
     assert x.tweet_calls == 5
@@ -72,7 +70,7 @@ def test_two_workers_racing_for_one_publication_post_each_tweet_once(job_workers
     for _ in range(5):  # extra jobs for the same publication, as lost-job sweeps and retries would leave
         jobs.defer(publication_step, publication_id=publication.pk)
 
-    wait_for(publication, "published")
+    wait_for(job_workers, publication, "published")
     job_workers.drain()
 
     assert_posted_once_as_a_chain(x, thread.tweets, publication)
@@ -86,22 +84,17 @@ def test_a_worker_killed_after_x_took_tweet_3_of_7_resumes_at_4_without_repostin
     thread = make_thread(bob, 7)
 
     def kill_at_the_third(tweet: Any) -> None:
-        if len(x.posted(x.user)) == 3 and worker.poll() is None:
-            os.kill(worker.pid, signal.SIGKILL)  # X has tweet 3; the worker never hears back or saves its id
-            worker.wait()
+        if len(x.posted(x.user)) == 3:
+            job_workers.kill(worker)  # X has tweet 3; the worker never hears back or saves its id
 
     x.on_tweet = kill_at_the_third
     publication = services.publication_create(user=bob, thread=thread, at=None)
-    deadline = time.monotonic() + 30
-    while worker.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert worker.returncode == -signal.SIGKILL
+    job_workers.wait_until(lambda: worker.poll() is not None, "the worker to be killed")
     publication.refresh_from_db()
     assert publication.tweets.filter(status="posted").count() == 2
 
-    job_workers.processes.remove(worker)
     job_workers.start(env=worker_env(x))
-    wait_for(publication, "published")
+    wait_for(job_workers, publication, "published")
 
     assert_posted_once_as_a_chain(x, thread.tweets, publication)
     assert x.tweet_calls == 7
@@ -114,7 +107,7 @@ def test_a_timeout_after_x_took_the_tweet_posts_nothing_twice(job_workers: Worke
     x.on_tweet = None
     x.accept_then_hang(times=2)  # tweets 1 and 2 are stored, and their answers never come
 
-    publication = wait_for(services.publication_create(user=bob, thread=thread, at=None), "published")
+    publication = wait_for(job_workers, services.publication_create(user=bob, thread=thread, at=None), "published")
 
     assert_posted_once_as_a_chain(x, thread.tweets, publication)
     assert x.tweet_calls == 4
@@ -128,7 +121,7 @@ def test_a_scheduled_publication_posts_within_a_minute_of_its_time(job_workers: 
 
     publication = services.publication_create(user=bob, thread=thread, at=at)
     assert publication.status == "scheduled"
-    wait_for(publication, "published", timeout=90)
+    wait_for(job_workers, publication, "published", timeout=90)
 
     first = x.posted(x.user)[0]
     assert at <= first.created_at < at + timedelta(minutes=1)
