@@ -10,6 +10,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -221,6 +222,9 @@ def publication_create(*, user: User, thread: Thread, at: datetime | None, now: 
     assert account is not None  # checked above
     try:
         with transaction.atomic():
+            # The thread's row lock: the retention policy passes over a thread being given a publication.
+            if not Thread.objects.select_for_update().filter(pk=thread.pk).exists():
+                raise Http404("No such thread.")
             publication = Publication.objects.create(
                 user=user,
                 thread=thread,
