@@ -17,10 +17,13 @@ from billing.models import Subscription
 from generator.selectors import quota_windows
 from publishing import x_client
 from publishing.models import Publication, PublishedTweet, PublishingPause, XAccount
+from threadr.lib import jobs
 
 
 def publishing_available() -> bool:
-    return x_client.configured()
+    """X is configured and the job queue is in PostgreSQL: each tweet is a job, and a job for later (the spacing, a
+    rate limit's reset) needs the queue."""
+    return x_client.configured() and jobs.queue_in_database()
 
 
 def x_account_for_user(*, user: User) -> XAccount | None:
