@@ -350,6 +350,7 @@ def _pause(*, until: datetime) -> None:
         return
     reason = "X's daily post cap for the app is spent."
     PublishingPause.objects.create(until=until, reason=reason)
+    logger.error("Publishing paused until %s: %s", until.isoformat(), reason)  # Sentry and the logs, without ADMINS
     mail_admins("Publishing paused", f"{reason} The queue resumes at {until:%Y-%m-%d %H:%M} UTC.")
 
 
