@@ -198,3 +198,11 @@ def user_x_handle_confirm(*, user: User, handle: str) -> User:
     user.x_handle_verified = bool(user.x_handle)
     user.save(update_fields=["x_handle", "x_handle_verified"])
     return user
+
+
+def user_x_handle_unverify(*, user: User) -> User:
+    """The person disconnected their X account: the handle stays as it was, no longer shown as verified, and is
+    theirs to edit again."""
+    user.x_handle_verified = False
+    user.save(update_fields=["x_handle_verified"])
+    return user

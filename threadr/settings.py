@@ -17,6 +17,7 @@ from threadr.lib.env import (
     database_from_url,
     email_from_url,
     env_bool,
+    env_fernet_keys,
     env_float,
     env_int,
     env_list,
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "billing",
     "generator",
+    "publishing",
     "threadr.account",
     "threadr.lib.counters",
 ]
@@ -306,6 +308,37 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
 STRIPE_PRICE_PASS_30 = env_str("STRIPE_PRICE_PASS_30")
 STRIPE_PRICE_PRO_MONTHLY = env_str("STRIPE_PRICE_PRO_MONTHLY")
+
+# --- Publishing to X (publishing/; docs/operations.md says how to register the X app) -----------------------
+# Without X_CLIENT_ID publishing is shown as unavailable and its API answers 503 `publishing_unavailable`.
+X_CLIENT_ID = env_str("X_CLIENT_ID")
+X_CLIENT_SECRET = env_str("X_CLIENT_SECRET")  # set for a confidential client: HTTP Basic at the token endpoint
+X_API_BASE = env_str("X_API_BASE", "https://api.x.com").rstrip("/")
+X_AUTHORIZE_URL = env_str("X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
+X_TOKEN_URL = env_str("X_TOKEN_URL", "https://api.x.com/2/oauth2/token")
+X_REVOKE_URL = env_str("X_REVOKE_URL", "https://api.x.com/2/oauth2/revoke")
+X_TIMEOUT = env_float("X_TIMEOUT", 10.0)  # seconds for each step of one request to X
+# Fernet keys (comma-separated; the first encrypts, every one decrypts, so a key can be rotated in) for the X tokens.
+FIELD_ENCRYPTION_KEY = env_fernet_keys("FIELD_ENCRYPTION_KEY")
+if X_CLIENT_ID and not FIELD_ENCRYPTION_KEY:
+    raise MissingSetting("FIELD_ENCRYPTION_KEY", "required with X_CLIENT_ID, to encrypt the X tokens")
+# Seconds between two tweets of a thread (the next one is a job scheduled that far ahead, never a sleep).
+PUBLISH_SPACING_SECONDS = env_float("PUBLISH_SPACING_SECONDS", 2.0)
+# How far ahead a scheduled publication must be, and may be.
+PUBLISH_MIN_LEAD_SECONDS = env_int("PUBLISH_MIN_LEAD_SECONDS", 60)
+PUBLISH_MAX_AHEAD_DAYS = env_int("PUBLISH_MAX_AHEAD_DAYS", 90)
+# How often the sweep starts due scheduled publications and resumes stalled ones.
+PUBLISH_SWEEP_SECONDS = env_int("PUBLISH_SWEEP_SECONDS", 60)
+# Publications a month per plan (a pass, a subscription); free accounts publish none.
+PUBLISH_MONTHLY_LIMIT_PASS = env_int("PUBLISH_MONTHLY_LIMIT_PASS", 30)
+PUBLISH_MONTHLY_LIMIT_SUBSCRIPTION = env_int("PUBLISH_MONTHLY_LIMIT_SUBSCRIPTION", 100)
+# X's pay-per-use prices (US$), for the estimated spend, and the monthly ceiling on it (0: none).
+X_PRICE_POST_USD = env_float("X_PRICE_POST_USD", 0.01)
+X_PRICE_POST_WITH_URL_USD = env_float("X_PRICE_POST_WITH_URL_USD", 0.13)
+X_PRICE_READ_USD = env_float("X_PRICE_READ_USD", 0.005)
+X_MONTHLY_SPEND_CEILING_USD = env_float("X_MONTHLY_SPEND_CEILING_USD", 0.0)
+# The kill switch: nothing is posted while it is on; publications wait and resume when it is off.
+PUBLISHING_PAUSED = env_bool("PUBLISHING_PAUSED", False)
 
 # --- Operations: metrics, error reports, the admin's sign-in limit (docs/operations.md) ----------------------
 METRICS_TOKEN = env_str("METRICS_TOKEN")  # /metrics answers 404 unless the scraper presents it; unset: always 404

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from generator.urls import api_urlpatterns, shared_urlpatterns
+from publishing import urls as publishing_urls
 from threadr import views
 from threadr.lib.headers import public_page
 from threadr.staff import views as staff_views
@@ -16,11 +17,14 @@ urlpatterns = [
     path("terms", views.terms, name="terms"),
     path("health", views.health_view, name="health"),
     path("readiness", views.readiness_view, name="readiness"),
+    path("app/", include(publishing_urls.page_urlpatterns)),
     path("app/", include("generator.urls")),
     path("t/", include(shared_urlpatterns)),
     path("api/v1/", include(api_urlpatterns)),
+    path("api/v1/", include(publishing_urls.api_urlpatterns)),
     path("api/schema/", public_page(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", public_page(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path("accounts/x/", include(publishing_urls.connect_urlpatterns)),
     path("accounts/", include("threadr.account.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

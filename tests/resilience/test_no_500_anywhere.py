@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote_from_bytes, urljoin, urlsplit
 
 import pytest
+from cryptography.fernet import Fernet
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import HealthCheck, given, settings
@@ -186,6 +187,10 @@ def cast(alice: User, settings: Any) -> dict[str, Any]:
     alice.save()
     settings.GENERATION_RATE_PER_USER = settings.GENERATION_RATE_PER_IP = 100_000
     settings.FREE_DAILY_LIMIT = settings.FREE_MONTHLY_LIMIT = 100_000
+    # Publishing configured (against no X: nothing here reaches it), so its endpoints are fuzzed past the 503
+    # `publishing_unavailable` they answer without X_CLIENT_ID.
+    settings.X_CLIENT_ID = "fuzz-client"
+    settings.FIELD_ENCRYPTION_KEY = [Fernet.generate_key().decode()]
     thread = Thread(owner=alice, title="Fuzzed", engine="local", source_text="Short source. Another sentence.")
     thread.set_tweets(["First tweet.", "Second tweet."])
     thread.share_token = "shared-fuzz-token"

@@ -104,10 +104,12 @@ def test_the_page_draws_each_chart_with_a_title_a_description_and_a_data_table(b
         "Premium conversions per day",
         "Revenue per day",
         "Generation time, p50 and p95",
+        "Publications to X per day",
+        "Estimated X spend per day",
     ):
         assert f">{title}</title>" in html
-    assert html.count("<desc id=") == 6
-    assert html.count("<summary>Data table</summary>") == 6
+    assert html.count("<desc id=") == 8
+    assert html.count("<summary>Data table</summary>") == 8
     assert "<title>Mar 20: $2.99</title>" in html
     assert '<th scope="row">provider_timeout</th><td>20.0%</td>' in html
     assert '<dd class="staff-figure-value">$9.00</dd>' in html
@@ -161,7 +163,7 @@ def test_the_dashboard_renders_in_a_browser_without_a_csp_violation(browser, liv
     page.goto("/staff/")
 
     assert page.get_by_role("heading", name="Dashboard", level=1).is_visible()
-    assert page.locator("svg.chart").count() == 6
+    assert page.locator("svg.chart").count() == 8
     bar_colour = page.evaluate("getComputedStyle(document.querySelector('.chart-bar.series-0')).fill")
     assert bar_colour not in ("", "rgb(0, 0, 0)")  # the stylesheet coloured it, not a style attribute
     page.get_by_text("Data table").first.click()

@@ -15,8 +15,12 @@ class PageProblems(list[str]):
     """Console errors and CSP violations seen by a page."""
 
 
-def open_page(browser: Browser, problems: PageProblems, *, width: int, height: int, base_url: str) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": height}, base_url=base_url)
+def open_page(
+    browser: Browser, problems: PageProblems, *, width: int, height: int, base_url: str, timezone_id: str | None = None
+) -> Page:
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, base_url=base_url, timezone_id=timezone_id
+    )
     # Only loopback may be reached: anything else is a bug (a CDN, a tracker) and fails the test.
     context.route(
         lambda url: not url.startswith(base_url), lambda route: (problems.append(route.request.url), route.abort())

@@ -7,6 +7,7 @@ from typing import Any
 from accounts.models import ApiToken, User
 from billing.selectors import purchases_for_export
 from generator.models import Generation, Rewrite, Thread
+from publishing.selectors import publications_for_export, x_account_for_export
 
 # Threads read from the database at a time while the export is written. A thread keeps up to about 300,000
 # characters (a 50,000-character source and edited tweets), so a batch stays within a few megabytes.
@@ -58,4 +59,6 @@ def user_export(*, user: User) -> dict[str, Any]:
             .iterator(chunk_size=1000)
         ),
         "purchases": purchases_for_export(user=user),
+        "x_account": x_account_for_export(user=user),
+        "publications": publications_for_export(user=user),
     }

@@ -26,6 +26,7 @@ from accounts.services import (
 from billing.models import Plan
 from billing.selectors import customer_for_user, plans_on_sale, user_current_plan
 from generator.selectors import storage_for, usage_for
+from publishing.selectors import publish_allowance_for, publishing_available, x_account_for_user
 from threadr.account import selectors, services
 from threadr.lib.jsonstream import json_chunks
 
@@ -58,6 +59,11 @@ def _settings_page(
         # What the profile form shows: the values as typed when they were refused, else the stored ones.
         "profile": profile or {"display_name": user.display_name, "x_handle": user.x_handle},
         "profile_errors": profile_errors or {},
+        "publishing": {
+            "available": publishing_available(),
+            "account": x_account_for_user(user=user),
+            "allowance": publish_allowance_for(user=user),
+        },
     }
     return render(request, "account/settings.html", context, status=status)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import binascii
 import os
+from base64 import urlsafe_b64decode
 from typing import Any
 
 import environ
@@ -67,6 +69,20 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_fernet_keys(name: str) -> list[str]:
+    """Comma-separated Fernet keys (32 bytes in URL-safe base64 each), checked here so a mistyped key stops start-up
+    instead of the first token write."""
+    keys = env_list(name)
+    for position, key in enumerate(keys, start=1):
+        try:
+            raw = urlsafe_b64decode(key.encode())
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise BadSetting(name, f"key {position} is not a Fernet key (32 bytes in URL-safe base64)")
+    return keys
 
 
 def database_from_url(url: str) -> dict[str, Any]:

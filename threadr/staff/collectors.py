@@ -1,6 +1,6 @@
 """Business metrics computed from the database at scrape time: exact across every process and host, and nothing
-to lose when a worker restarts. Each scrape runs five grouped queries over the ledger, the webhook table and the
-outbox."""
+to lose when a worker restarts. Each scrape runs six grouped queries over the ledger, the webhook table, the
+outbox and the publications."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from prometheus_client.metrics_core import Metric
 
 from billing.models import WebhookEvent
 from generator.models import Generation
+from publishing.models import Publication
 from threadr.lib.mail.models import OutboxMessage
 
 LATENCY_BUCKETS_MS = (250, 500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000, 120_000)
@@ -25,6 +26,7 @@ class BusinessCollector:
         yield from self._latency("first_tweet_ms", "threadr_provider_first_tweet_seconds", "until the first tweet")
         yield self._webhooks()
         yield from self._outbox()
+        yield from self._publications()
 
     def _generations(self) -> Iterator[Metric]:
         finished = CounterMetricFamily(
@@ -99,3 +101,26 @@ class BusinessCollector:
             emails.add_metric([status], count)
         oldest.add_metric([], (timezone.now() - waiting_since).total_seconds() if waiting_since else 0)
         yield from (emails, oldest)
+
+    def _publications(self) -> Iterator[Metric]:
+        """Publications by status, and how late the most overdue one is: workers that are down or too few show here
+        (a publication is due when its time has come or its next tweet should have gone)."""
+        publications = GaugeMetricFamily("threadr_publications", "Publications by status.", labels=["status"])
+        overdue = GaugeMetricFamily(
+            "threadr_publication_oldest_due_seconds",
+            "How long the oldest due publication has waited for a worker (0 when none waits).",
+        )
+        now = timezone.now()
+        counts = dict.fromkeys(Publication.Status.values, 0)
+        due_since = None
+        rows = Publication.objects.values("status").annotate(
+            n=Count("pk"), first_due=Min("next_run_at", filter=Q(next_run_at__lte=now))
+        )
+        for row in rows.order_by():
+            counts[row["status"]] = row["n"]
+            if row["status"] in Publication.LIVE_STATUSES and row["first_due"] is not None:
+                due_since = min(due_since or row["first_due"], row["first_due"])
+        for status, count in counts.items():
+            publications.add_metric([status], count)
+        overdue.add_metric([], (now - due_since).total_seconds() if due_since else 0)
+        yield from (publications, overdue)

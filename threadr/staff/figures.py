@@ -18,6 +18,7 @@ from django.db.models.functions import TruncDate
 from accounts.models import User
 from billing.models import Plan, Purchase, Subscription
 from generator.models import Generation
+from publishing.selectors import publishing_per_day
 
 DAYS = 30
 
@@ -36,6 +37,8 @@ class Figures:
     active_users_7d: int
     mrr_cents: int
     passes_sold_this_month: int
+    publications: list[int]
+    x_spend_cents: list[int]
 
     def failure_rates(self) -> list[tuple[str, float]]:
         """Each error code's share of all attempts in the period."""
@@ -92,6 +95,8 @@ def figures_for(*, now: datetime) -> Figures:
         total=Sum("plan__price_cents")
     )["total"]
 
+    publishing = publishing_per_day(since=start, until=now + timedelta(microseconds=1))
+
     return Figures(
         days=days,
         generations_by_engine={engine: _per_day(days, counts) for engine, counts in sorted(by_engine.items())},
@@ -110,4 +115,6 @@ def figures_for(*, now: datetime) -> Figures:
         passes_sold_this_month=Purchase.objects.filter(
             plan__kind=Plan.Kind.PASS, paid_at__gte=month_start, paid_at__lte=now
         ).count(),
+        publications=[publishing[day].publications if day in publishing else 0 for day in days],
+        x_spend_cents=[round(publishing[day].spend_usd * 100) if day in publishing else 0 for day in days],
     )

@@ -89,6 +89,23 @@ def dashboard_charts(figures: Figures) -> list[charts.Chart]:
             fmt=charts.seconds,
             minimum=2000,
         ),
+        charts.daily_bars(
+            slug="publications",
+            title="Publications to X per day",
+            description="Threads people published or scheduled on X each UTC day of the last 30.",
+            days=days,
+            series=[("Publications", figures.publications)],
+        ),
+        charts.daily_bars(
+            slug="x-spend",
+            title="Estimated X spend per day",
+            description="X's pay-per-use bill for the tweets posted and lookups made each day, at the configured "
+            "prices (a post with a link costs more).",
+            days=days,
+            series=[("X spend", figures.x_spend_cents)],
+            fmt=charts.dollars,
+            minimum=100,
+        ),
     ]
 
 

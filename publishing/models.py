@@ -1,0 +1,168 @@
+"""Publishing's tables: the linked X account (tokens encrypted), publications and the tweets each one posts.
+
+A publication's rows are the truth about what was posted; jobs only carry the work. Each tweet's X id is saved
+before the next tweet is sent, and a tweet whose send began is marked before the request leaves, so after any
+crash the runner knows where it stopped and whether X may already have the tweet.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from publishing import crypto
+
+
+class XAccount(models.Model):
+    """The X account a Threadr account publishes as: one each. The tokens are Fernet-encrypted (`crypto`)."""
+
+    class Status(models.TextChoices):
+        CONNECTED = "connected"
+        RECONNECT_NEEDED = "reconnect_needed", "Reconnect needed"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="x_account")
+    x_user_id = models.CharField(max_length=32, unique=True)
+    username = models.CharField(max_length=50)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONNECTED)
+    access_token_encrypted = models.TextField(editable=False)
+    refresh_token_encrypted = models.TextField(editable=False, blank=True)
+    access_expires_at = models.DateTimeField()
+    scope = models.CharField(max_length=200, blank=True)
+    # The publication posting as this account right now: another one waits until it is done, so two threads'
+    # tweets never interleave on the timeline.
+    busy_with = models.ForeignKey(
+        "Publication", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    connected_at = models.DateTimeField(default=timezone.now)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "X account"
+
+    def __str__(self) -> str:
+        return f"@{self.username}"
+
+    @property
+    def access_token(self) -> str:
+        return crypto.decrypt(self.access_token_encrypted)
+
+    @property
+    def refresh_token(self) -> str:
+        return crypto.decrypt(self.refresh_token_encrypted) if self.refresh_token_encrypted else ""
+
+    def set_tokens(self, *, access_token: str, refresh_token: str, expires_at: datetime, scope: str) -> None:
+        self.access_token_encrypted = crypto.encrypt(access_token)
+        self.refresh_token_encrypted = crypto.encrypt(refresh_token) if refresh_token else ""
+        self.access_expires_at = expires_at
+        self.scope = scope
+
+
+class Publication(models.Model):
+    """One thread sent (or to be sent) to X as a reply chain. Its tweets are a copy taken when it was made."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled"
+        PUBLISHING = "publishing"
+        PUBLISHED = "published"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHING)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publications")
+    thread = models.ForeignKey(
+        "generator.Thread", on_delete=models.SET_NULL, null=True, blank=True, related_name="publications"
+    )
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    scheduled_for = models.DateTimeField()
+    # When the runner should next look at it (the next tweet, a rate limit's reset, a backoff): what the sweep reads
+    # to resume a publication whose job was lost.
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    x_username = models.CharField(max_length=50, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    reads = models.PositiveIntegerField(default=0, help_text="Reads of X's API made for it (lookups), for the spend.")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["status", "next_run_at"]),
+        ]
+        constraints = [
+            # One live publication per thread: a second request answers 409 with the first.
+            models.UniqueConstraint(
+                fields=["thread"],
+                condition=models.Q(status__in=["scheduled", "publishing"]),
+                name="publication_one_live_per_thread",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE_STATUSES
+
+
+class PublishedTweet(models.Model):
+    """One tweet of a publication, in order. `sending_since` is set (and committed) before the request to X leaves
+    and cleared once the outcome is saved: found set by a later run, it means X may have the tweet."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        POSTED = "posted"
+        FAILED = "failed"
+        UNKNOWN = "unknown"
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="tweets")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    has_url = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    tweet_id = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Sends whose outcome left it unknown.")
+    unsent_tries = models.PositiveSmallIntegerField(default=0, help_text="Sends that never reached X, in a row.")
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    may_exist = models.BooleanField(default=False, help_text="An earlier attempt may have posted it: look first.")
+    error_message = models.CharField(max_length=500, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("publication", "position")
+        indexes = [models.Index(fields=["posted_at"], name="published_tweet_posted_at")]  # the month's spend
+        constraints = [models.UniqueConstraint(fields=["publication", "position"], name="published_tweet_position")]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id}#{self.position} {self.status}"
+
+    def url(self, username: str) -> str:
+        return f"https://x.com/{username or 'i'}/status/{self.tweet_id}" if self.tweet_id else ""
+
+    @property
+    def x_url(self) -> str:
+        return self.url(self.publication.x_username)
+
+
+class PublishingPause(models.Model):
+    """The queue paused until a moment: set when X says the app's daily cap is spent (until its reset) or the
+    monthly spend ceiling is reached (until the next month). The env kill switch PUBLISHING_PAUSED pauses too."""
+
+    until = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-until",)
+
+    def __str__(self) -> str:
+        return f"Paused until {self.until:%Y-%m-%d %H:%M} UTC: {self.reason}"

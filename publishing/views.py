@@ -1,0 +1,112 @@
+"""Linking an X account (OAuth 2.0 with PKCE: connect, callback, disconnect) and the publishing queue page."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.http import AuthenticatedHttpRequest
+from publishing import selectors, services, x_client
+from publishing.errors import ConnectFailed
+from publishing.models import XAccount
+from threadr.lib.errors import ThreadrError
+from threadr.lib.urls import absolute_reverse
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "x_oauth"
+
+
+@login_required
+@require_safe
+def x_connect(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Send the person to X's consent page with a fresh state and PKCE verifier, kept in their session only."""
+    if not selectors.publishing_available():
+        messages.error(request, "Publishing to X is not available on this server.")
+        return redirect("account_settings")
+    state, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(64)
+    redirect_uri = absolute_reverse("x-callback")
+    request.session[SESSION_KEY] = {"state": state, "verifier": verifier, "redirect_uri": redirect_uri}
+    return redirect(x_client.authorization_url(redirect_uri=redirect_uri, state=state, code_verifier=verifier))
+
+
+@login_required
+@require_safe
+def x_callback(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Finish linking. The state must be the one this session was given (once: it is spent either way); a denied,
+    tampered or expired callback stores nothing and says so."""
+    pending = request.session.pop(SESSION_KEY, None)
+    try:
+        account = _finish_connect(request, pending)
+    except ThreadrError as error:
+        messages.error(request, f"{error.message} Nothing was connected.")
+    else:
+        messages.success(request, f"Connected as @{account.username}.")
+    return redirect("account_settings")
+
+
+def _finish_connect(request: AuthenticatedHttpRequest, pending: object) -> XAccount:
+    query = request.GET
+    if not isinstance(pending, dict) or not secrets.compare_digest(str(pending["state"]), query.get("state", "")):
+        raise ConnectFailed("That answer from X does not match a connection started here, or it expired.")
+    if query.get("error"):
+        raise ConnectFailed("X did not allow the connection.")
+    if not query.get("code"):
+        raise ConnectFailed("X sent no authorisation code.")
+    tokens = x_client.exchange_code(
+        code=query["code"], redirect_uri=pending["redirect_uri"], code_verifier=pending["verifier"], now=timezone.now()
+    )
+    x_user = x_client.me(access_token=tokens.access_token)
+    return services.x_account_connect(user=request.user, tokens=tokens, x_user=x_user)
+
+
+@login_required
+@require_POST
+def x_disconnect(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if services.x_account_disconnect(user=request.user):
+        messages.success(request, "X is disconnected, and Threadr's access to it was revoked.")
+    return redirect("account_settings")
+
+
+@login_required
+@require_safe
+def queue_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    publications = selectors.publication_list_for_user(user=request.user)[:100]
+    return render(
+        request,
+        "publishing/queue.html",
+        {"publications": publications, "available": selectors.publishing_available()},
+    )
+
+
+@login_required
+@require_POST
+def queue_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    publication = selectors.publication_get_for_user(user=request.user, pk=pk)
+    try:
+        services.publication_cancel(publication=publication)
+    except ThreadrError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"“{publication.title}” is cancelled. Nothing was posted.")
+    return redirect("publishing-queue")
+
+
+@login_required
+@require_POST
+def queue_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    publication = selectors.publication_get_for_user(user=request.user, pk=pk)
+    try:
+        services.publication_retry(publication=publication)
+    except ThreadrError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"“{publication.title}” carries on from its first unposted tweet.")
+    return redirect("publishing-queue")

@@ -1,0 +1,113 @@
+// "Publish to X" on a thread's page: a dialog to publish the saved thread now or at a time (in the browser's time
+// zone, shown with its UTC equivalent, sent with its offset), saying how many tweets carry a link (X charges more
+// for those). The API answers; this says what became of it, with a link to the queue or to what must come first.
+
+import { api, ApiError } from "./http.js";
+import { findUrls } from "./xtext.js";
+
+const bar = document.getElementById("publish");
+const dialog = document.getElementById("publish-dialog");
+const form = document.getElementById("publish-form");
+const status = document.getElementById("publish-status");
+const at = document.getElementById("publish-at");
+const confirm = document.getElementById("publish-confirm");
+const problem = document.getElementById("publish-error");
+
+function say(text, link) {
+  status.replaceChildren(text);
+  if (link) {
+    const anchor = document.createElement("a");
+    anchor.href = link.href;
+    anchor.textContent = link.text;
+    status.append(" ", anchor);
+  }
+}
+
+const NEXT = {
+  x_not_connected: () => ({ href: bar.dataset.settingsUrl, text: "Connect X" }),
+  premium_required: () => ({ href: bar.dataset.pricingUrl, text: "See plans" }),
+  publication_exists: () => ({ href: bar.dataset.queueUrl, text: "See the queue" }),
+};
+
+const later = () => form.elements.when.value === "later";
+const pad = (number) => String(number).padStart(2, "0");
+
+function localValue(date) {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** The chosen local time as ISO 8601 with this browser's offset, e.g. 2026-05-01T09:30:00+02:00. */
+function withOffset(value) {
+  const date = new Date(value);
+  const minutes = -date.getTimezoneOffset();
+  const sign = minutes >= 0 ? "+" : "-";
+  const offset = `${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+  return `${value.length === 16 ? `${value}:00` : value}${offset}`;
+}
+
+function showTime() {
+  document.getElementById("publish-time").hidden = !later();
+  at.required = later();
+  confirm.textContent = later() ? "Schedule" : "Publish now";
+  const chosen = at.value ? new Date(at.value) : null;
+  document.getElementById("publish-utc").textContent =
+    chosen && !Number.isNaN(chosen.getTime()) ? `${chosen.toISOString().slice(0, 16).replace("T", " ")} UTC` : "";
+}
+
+function open() {
+  if (document.getElementById("save-state")?.dataset.state !== "saved") {
+    say("Your latest edits are still being saved. Publish once it says Saved.");
+    return;
+  }
+  const texts = [...document.querySelectorAll("#tweet-list textarea")].map((area) => area.value);
+  const linked = texts.filter((text) => findUrls(text).length > 0).length;
+  document.getElementById("publish-summary").textContent =
+    `${texts.length} tweet${texts.length === 1 ? "" : "s"} as a reply chain; ` +
+    (linked ? `${linked} carr${linked === 1 ? "ies" : "y"} a link, which X charges more for.` : "none carries a link.");
+  document.getElementById("publish-zone").textContent = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  at.min = localValue(new Date(Date.now() + 2 * 60_000));
+  if (!at.value) at.value = localValue(new Date(Date.now() + 60 * 60_000));
+  problem.hidden = true;
+  showTime();
+  dialog.showModal();
+}
+
+async function publish() {
+  const when = later() ? withOffset(at.value) : null;
+  confirm.disabled = true;
+  try {
+    const publication = await api(`/api/v1/threads/${bar.dataset.threadId}/publications`, {
+      method: "POST",
+      body: { at: when },
+    });
+    dialog.close();
+    const count = publication.tweets.length;
+    const what = `${count} tweet${count === 1 ? "" : "s"}`;
+    const text = when
+      ? `Scheduled ${what} for ${new Date(publication.scheduled_for).toLocaleString()}.`
+      : `Publishing ${what} to X as a reply chain.`;
+    say(text, { href: bar.dataset.queueUrl, text: "Follow it in the queue" });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    if (error.code === "invalid_input") {
+      problem.textContent = error.message;
+      problem.hidden = false;
+    } else {
+      dialog.close();
+      say(error.message, NEXT[error.code]?.());
+    }
+  } finally {
+    confirm.disabled = false;
+  }
+}
+
+if (bar && dialog && form) {
+  document.getElementById("publish-open").addEventListener("click", open);
+  form.addEventListener("change", showTime);
+  at.addEventListener("input", showTime);
+  form.addEventListener("submit", (event) => {
+    if (event.submitter?.value !== "publish") return;
+    event.preventDefault();
+    publish();
+  });
+}

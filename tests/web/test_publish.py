@@ -1,0 +1,122 @@
+"""Publishing in Chromium: a premium user with X connected presses "Publish to X" on a thread, is told it is on
+its way and finds it in the queue; a free user is pointed to the plans instead."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from publishing.models import Publication
+from tests.fakes import x_server
+from tests.publishing.conftest import KEY, connect, make_thread
+from tests.web.conftest import PageProblems, open_page
+from tests.web.helpers import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+fake_x = x_server.fake_x
+
+
+@pytest.fixture(autouse=True)
+def _keys(settings):
+    settings.FIELD_ENCRYPTION_KEY = [KEY]
+
+
+def test_a_premium_user_publishes_a_thread_and_finds_it_in_the_queue(browser, live_server, bob, fake_x, screenshot_dir):
+    connect(bob, fake_x)
+    thread = make_thread(bob, 3)
+    problems = PageProblems()
+    page = open_page(browser, problems, width=1280, height=800, base_url=live_server.url)
+    login(page, live_server, bob)
+    page.goto(f"/app/threads/{thread.pk}/")
+
+    page.get_by_role("button", name="Publish to X").click()
+    expect(page.get_by_role("dialog")).to_contain_text("3 tweets as a reply chain; none carries a link")
+    page.get_by_role("button", name="Publish now").click()
+
+    expect(page.locator("#publish-status")).to_contain_text("Publishing 3 tweets to X as a reply chain.")
+    assert Publication.objects.get().thread_id == thread.pk
+    page.screenshot(path=screenshot_dir / "publish-thread.png")
+    page.get_by_role("link", name="Follow it in the queue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publishing queue")
+    expect(page.get_by_role("cell", name=thread.title)).to_be_visible()
+    expect(page.get_by_role("cell", name="Publishing", exact=True)).to_be_visible()
+    assert problems == []
+
+
+def test_a_free_user_is_pointed_to_the_plans(browser, live_server, alice, fake_x):
+    connect(alice, fake_x)
+    thread = make_thread(alice, 2)
+    problems = PageProblems()
+    page = open_page(browser, problems, width=390, height=844, base_url=live_server.url)
+    login(page, live_server, alice)
+    page.goto(f"/app/threads/{thread.pk}/")
+
+    page.get_by_role("button", name="Publish to X").click()
+    page.get_by_role("button", name="Publish now").click()
+
+    expect(page.locator("#publish-status")).to_contain_text("Publishing to X is a premium feature.")
+    expect(page.locator("#publish-status").get_by_role("link", name="See plans")).to_have_attribute("href", "/pricing")
+    assert not Publication.objects.exists()
+    assert [problem for problem in problems if "403" not in problem] == []
+
+
+def test_scheduling_takes_the_time_in_the_browsers_time_zone(browser, live_server, bob, fake_x, screenshot_dir):
+    connect(bob, fake_x)
+    thread = make_thread(bob, 2)
+    thread.set_tweets(["Read it at https://example.com/builds first.", "2/2 That is all."])
+    thread.save()
+    problems = PageProblems()
+    page = open_page(
+        browser, problems, width=1280, height=800, base_url=live_server.url, timezone_id="America/New_York"
+    )
+    login(page, live_server, bob)
+    page.goto(f"/app/threads/{thread.pk}/")
+    when = (
+        (timezone.now() + timedelta(days=2))
+        .astimezone(ZoneInfo("America/New_York"))
+        .replace(hour=9, minute=30, second=0, microsecond=0)
+    )
+
+    page.get_by_role("button", name="Publish to X").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("2 tweets as a reply chain; 1 carries a link, which X charges more for.")
+    expect(dialog).to_contain_text("America/New_York")
+    dialog.get_by_label("At a time").check()
+    dialog.get_by_label("Date and time").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    expect(dialog).to_contain_text(when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    page.screenshot(path=screenshot_dir / "publish-dialog.png")
+    dialog.get_by_role("button", name="Schedule").click()
+
+    expect(page.locator("#publish-status")).to_contain_text("Scheduled 2 tweets for")
+    publication = Publication.objects.get()
+    assert publication.status == "scheduled"
+    assert publication.scheduled_for == when
+    assert problems == []
+
+
+def test_a_threads_page_with_publishing_weighs_under_60_kb_gzipped(browser, live_server, bob, fake_x):
+    thread = make_thread(bob, 2)
+    problems = PageProblems()
+    page = open_page(browser, problems, width=1280, height=800, base_url=live_server.url)
+    login(page, live_server, bob)
+    loaded: list[str] = []
+    page.on("requestfinished", lambda request: loaded.append(urlsplit(request.url).path))
+
+    page.goto(f"/app/threads/{thread.pk}/")
+    page.wait_for_load_state("networkidle")
+
+    assets = sorted({path for path in loaded if path.startswith("/static/") and path.endswith((".js", ".css"))})
+    assert any("/js/publish." in path for path in assets)
+    root = Path(django_settings.STATIC_ROOT)
+    total = sum(len(gzip.compress((root / path.removeprefix("/static/")).read_bytes(), 9)) for path in assets)
+    assert total < 60 * 1024, (total, assets)
+    assert problems == []
