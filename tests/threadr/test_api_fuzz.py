@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import schemathesis
 from cryptography.fernet import Fernet
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given
@@ -22,9 +23,9 @@ def api_schema(db):
     # Requests run inside the test's transaction, as with Django's test client: keep the connection open.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    from threadr.wsgi import application  # after static files are collected: whitenoise scans them on start-up
-
-    yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    # A handler built now, after static files are collected (whitenoise scans them on start-up). Not threadr.wsgi:
+    # it would set Django up a second time, and a second logging set-up doubles the cache logger's filters.
+    yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
