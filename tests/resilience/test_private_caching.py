@@ -18,7 +18,7 @@ from generator.models import Thread
 pytestmark = pytest.mark.django_db
 
 # The pages that are the same for everyone who may see them. Anything else is somebody's.
-PUBLIC = {"landing", "pricing", "privacy", "terms", "shared", "api-schema", "api-docs"}
+PUBLIC = {"landing", "pricing", "privacy", "terms", "shared", "shared-image", "api-schema", "api-docs"}
 PRIVATE_PREFIXES = ("/app/", "/accounts/", "/api/v1/")
 
 

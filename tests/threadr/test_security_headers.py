@@ -64,6 +64,8 @@ def test_no_template_has_inline_script_or_style(template):
     html = template.read_text()
 
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline <script> is blocked by the CSP"
+    assert not re.search(r"\son[a-z]+\s*=", html, re.IGNORECASE), "inline event handlers are blocked by the CSP"
+    if {"email", "emails"} & set(template.relative_to(TEMPLATES).parts):
+        return  # an email's HTML part is styled inline, as mail programs need; no page serves it under the CSP
     assert not re.search(r"<style\b", html, re.IGNORECASE), "inline <style> is blocked by the CSP"
     assert not re.search(r"\sstyle\s*=", html, re.IGNORECASE), "style= attributes are blocked by the CSP"
-    assert not re.search(r"\son[a-z]+\s*=", html, re.IGNORECASE), "inline event handlers are blocked by the CSP"
