@@ -279,24 +279,6 @@ def test_cancelling_stops_waiting_and_the_thread_still_arrives_in_history(browse
     assert problems == []
 
 
-def test_premium_styles_lead_a_free_user_to_pricing(browser, live_server, alice, bob):
-    problems = PageProblems()
-    page = new_page(browser, live_server, problems)
-    login(page, live_server, alice)
-    page.goto("/app/")
-
-    story = page.locator(".style-options").get_by_role("link", name=re.compile("^Story"))
-    expect(story).to_have_attribute("href", "/pricing")
-    expect(story.locator(".badge")).to_have_text("Premium")
-    assert page.get_by_role("radio", name=re.compile("^Story")).count() == 0
-
-    login(page, live_server, bob)
-    page.goto("/app/")
-    page.get_by_role("radio", name=re.compile("^Story")).check()
-    expect(page.locator("#usage-meter")).to_contain_text("Premium")
-    assert problems == []
-
-
 def test_the_app_pages_own_scripts_and_styles_weigh_under_60_kb_gzipped(browser, live_server, alice):
     problems = PageProblems()
     page = new_page(browser, live_server, problems)
