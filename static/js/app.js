@@ -3,7 +3,7 @@
 
 import { mountEditor } from "./editor.js";
 import { clearFieldError, clearFieldErrorsOnInput, showFieldError } from "./field-errors.js";
-import { collapseComposer, expandComposer, setUpComposer } from "./generator/composer.js";
+import { collapseComposer, composerCollapsed, expandComposer, setUpComposer } from "./generator/composer.js";
 import { openOutOfQuotaDialog, openQuotaDialog, openStyleDialog, outOfQuota, setUpQuota, showQuota } from "./generator/quota.js";
 import { reveal, stageDraft, stageTweet, stageWriting, startStage, stopStage, tweetsShown } from "./generator/stage.js";
 import { api, postForEvents } from "./http.js";
@@ -15,6 +15,7 @@ const urlInput = document.getElementById("source-url");
 const textLength = document.getElementById("text-length");
 const generateButton = document.getElementById("generate");
 const cancelButton = document.getElementById("cancel");
+const editButton = document.getElementById("edit-source");
 const progress = document.getElementById("progress");
 const errorBox = document.getElementById("generate-error");
 const STAGES = {
@@ -98,6 +99,7 @@ function setBusy(busy) {
   if (busy) generateButton.textContent = "Generating…";
   else generateButton.textContent = outOfQuota() ? "Upgrade to keep writing" : "Generate thread";
   cancelButton.hidden = !busy;
+  editButton.hidden = busy; // while it writes, the way out is Cancel
   form.setAttribute("aria-busy", String(busy));
 }
 
@@ -137,6 +139,7 @@ async function generate() {
   controller = new AbortController();
   setBusy(true);
   collapseComposer(body);
+  cancelButton.focus({ preventScroll: true }); // Generate, which had the focus, is folded away
   startStage({ fetchingLink: Boolean(body.url) });
   progress.textContent = STAGES[body.url ? "fetching" : "generating"];
   let finished = false;
@@ -182,6 +185,9 @@ async function generate() {
   } finally {
     controller = null;
     setBusy(false);
+    // The form is open again after a failure or Cancel: the focus goes back to Generate, not to the page's start.
+    const stranded = [cancelButton, document.body].includes(document.activeElement);
+    if (stranded && !composerCollapsed()) generateButton.focus();
   }
 }
 

@@ -126,6 +126,8 @@ def test_the_form_folds_and_the_first_tweet_is_written_in_view_below_the_header(
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("Text · 809 characters · Summary · Neutral · Auto length")
     expect(page.get_by_label("Article text")).to_be_hidden()
+    expect(page.get_by_role("button", name="Cancel")).to_be_focused()
+    expect(page.get_by_role("button", name="Edit")).to_be_hidden()
     expect(page.locator("#stream-list li")).to_have_count(1, timeout=15_000)
     expect(page.locator("#stream-list li").first).to_have_text(TWEETS[0])
     expect(page.locator("#draft-label")).to_have_text("Tweet 2")
