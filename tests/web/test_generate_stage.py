@@ -316,17 +316,28 @@ def test_the_options_disclosure_remembers_whether_it_was_open(browser, live_serv
     login(page, live_server, alice)
     page.goto("/app/")
     tone = page.get_by_label("Tone")
+    current = page.locator("#options-current")
     expect(tone).to_be_hidden()
-    expect(page.locator("#options summary")).to_contain_text("Options Neutral · Auto length")
+    expect(current).to_be_visible()
+    expect(current).to_have_text("Neutral · Auto length · 1/5 at the end")
 
     page.locator("#options summary").click()
     expect(tone).to_be_visible()
+    expect(current).to_be_hidden()
+    page.get_by_label("Length").select_option("5")
+    page.get_by_label("Add hashtags").check()
     page.reload()
 
     expect(page.get_by_label("Tone")).to_be_visible()
     page.locator("#options summary").click()
+    expect(page.get_by_label("Tone")).to_be_hidden()
     page.reload()
     expect(page.get_by_label("Tone")).to_be_hidden()
+    page.locator("#options summary").click()
+    page.get_by_label("Length").select_option("5")
+    page.get_by_label("Add hashtags").check()
+    page.locator("#options summary").click()
+    expect(current).to_have_text("Neutral · 5 tweets · 1/5 at the end · Hashtags")
     assert problems == []
 
 
