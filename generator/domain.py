@@ -129,6 +129,14 @@ class ThreadTitle:
     text: str
 
 
+@dataclass(frozen=True)
+class Draft:
+    """The tweet an engine is still writing, as far as it has got (the AI engine's text while the model types it).
+    Only `stream` yields drafts; the finished body that follows replaces the last one."""
+
+    text: str
+
+
 class Engine(Protocol):
     """Turns an article into tweet bodies, perhaps with a `ThreadTitle` before the first. Bodies are repaired to fit
     `generator.splitter.body_limit(options)` and carry no numbering: the caller numbers the finished thread with
@@ -140,6 +148,13 @@ class Engine(Protocol):
 
     def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str | ThreadTitle]:
         """Yield bodies in order, each as soon as it is complete (the streaming contract)."""
+        ...
+
+    def stream(
+        self, *, article: Article, options: ThreadOptions, style: StyleSpec
+    ) -> Iterator[str | ThreadTitle | Draft]:
+        """`generate`, with a `Draft` of the unfinished tweet between the bodies whenever it has grown (an engine
+        that writes each tweet at once yields none)."""
         ...
 
     def regenerate(

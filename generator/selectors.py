@@ -33,6 +33,13 @@ class Usage:
             left = min(left, self.monthly_limit - self.monthly_used)
         return max(0, left)
 
+    @property
+    def next_reset(self) -> datetime:
+        """When one more thread is allowed: the month's end once the month's allowance is spent, else the day's."""
+        if self.monthly_limit is not None and self.monthly_used >= self.monthly_limit:
+            return self.monthly_resets_at
+        return self.daily_resets_at
+
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "daily_left": self.daily_left}
 

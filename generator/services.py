@@ -1,6 +1,6 @@
 """Writes for the generator: reserving quota, running a generation, and changing threads.
 
-A generation is a stream of events (`status`, `tweet`, `done` or `error`) so the JSON API, the SSE API and the
+A generation is a stream of events (`status`, `draft`, `tweet`, `done` or `error`) so the JSON API, the SSE API and the
 command line share one code path. It is saved in one transaction with its ledger row, whatever the client does
 meanwhile: the SSE view drains the stream to the end when the browser goes away.
 """
@@ -25,7 +25,8 @@ from django.utils import timezone
 from accounts.models import User
 from generator import xtext
 from generator.blocks import article_from_text, capped, opening_words
-from generator.domain import Article, Numbering, ThreadOptions, ThreadTitle, Tone
+from generator.domain import Article, Draft, Numbering, ThreadOptions, ThreadTitle, Tone
+from generator.drafts import DraftThrottle
 from generator.engines import get_engine, style_spec
 from generator.errors import GenerationError, InputInvalid, PremiumStyleRequired, QuotaExceeded, VersionConflict
 from generator.models import Generation, Style, Thread
@@ -189,9 +190,10 @@ def _title_for(article: Article, proposed: ThreadTitle | None = None) -> str:
 def generation_events(
     *, user: User, generation: Generation, data: GenerationInput, style: Style | None
 ) -> Iterator[Event]:
-    """Run a reserved generation in the style `style_check` allowed, yielding events as they happen. Never raises:
-    failures become an `error` event and release the reservation. Success saves the thread and consumes the
-    reservation atomically."""
+    """Run a reserved generation in the style `style_check` allowed, yielding events as they happen: `draft`s of
+    the tweet being written (at most one per DRAFT_INTERVAL), then each finished `tweet`. Never raises: failures
+    become an `error` event and release the reservation. Success saves the thread and consumes the reservation
+    atomically."""
     from generator.extract import import_article  # imported late: pulls in trafilatura (slow to import)
 
     started = time.monotonic()
@@ -208,7 +210,12 @@ def generation_events(
         bodies: list[str] = []
         title = None
         first_tweet_ms = None
-        for body in engine.generate(article=article, options=data.options, style=spec):
+        drafts = DraftThrottle()
+        for body in engine.stream(article=article, options=data.options, style=spec):
+            if isinstance(body, Draft):
+                if drafts.admit(body.text):
+                    yield "draft", {"position": len(bodies) + 1, "text": body.text}
+                continue
             if isinstance(body, ThreadTitle):
                 title = body
                 continue

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponseBase, StreamingHttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -43,9 +44,30 @@ def sse_event(event: str, data: Any) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False, default=str)}\n\n".encode()
 
 
+EVENT_STREAM = """With `Accept: text/event-stream` the answer is a stream of Server-Sent Events instead, in this order:
+
+- `status` `{"stage"}`: `fetching` (a link is being imported), `generating`, then `saving`.
+- `draft` `{"position", "text"}`: the tweet at `position` (from 1) as far as the model has written it, at most one \
+event every 100 ms; absent when the engine writes each tweet at once (the local engine). The `tweet` event for the \
+same position replaces it: its text usually starts with the draft's, but repair may change it (a link not in the \
+source removed, an overlong tweet split in two).
+- `tweet` `{"position", "text", "weighted_length"}`: one finished tweet, without its numbering (added on saving).
+- `done` `{"id", "url", "title", "tweets"}`: the saved thread, numbered; or `error` `{"code", "message", ...}`, \
+also for errors raised before the stream began (402, 429...), after which nothing was saved and no quota used."""
+
+SSE_EXAMPLE = (
+    'event: status\ndata: {"stage": "generating"}\n\n'
+    'event: draft\ndata: {"position": 1, "text": "Small releases win because"}\n\n'
+    'event: tweet\ndata: {"position": 1, "text": "Small releases win because feedback comes sooner.", '
+    '"weighted_length": 50}\n\n'
+    'event: done\ndata: {"id": 7, "url": "/app/threads/7/", "title": "Why small releases win", "tweets": '
+    '["Small releases win because feedback comes sooner. 1/1"]}\n\n'
+)
+
+
 class GenerationCreateApi(APIView):
     """Generate a thread from `text` or `url`. JSON by default; Server-Sent Events with
-    `Accept: text/event-stream` (`status`, `tweet`, then `done` or `error`)."""
+    `Accept: text/event-stream` (`status`, `draft`s, `tweet`s, then `done` or `error`)."""
 
     permission_classes = [IsAuthenticated]
     renderer_classes = [JSONRenderer, EventStreamRenderer]
@@ -88,10 +110,18 @@ class GenerationCreateApi(APIView):
 
     @extend_schema(
         request=GenerationInputSerializer,
-        responses={201: ThreadOutput},
+        responses={
+            (201, "application/json"): ThreadOutput,
+            (200, "text/event-stream"): OpenApiResponse(
+                response=OpenApiTypes.STR,
+                description="The thread as it is written, as Server-Sent Events (see above).",
+                examples=[OpenApiExample("A one-tweet thread", value=SSE_EXAMPLE, media_type="text/event-stream")],
+            ),
+        },
         description="Generate a thread from `text` (at least MIN_ARTICLE_CHARS characters, 200 by default) or "
         "`url`. Errors: 400 (`fields` names each bad field), 402 (quota, with usage), 403 (premium style or unverified "
-        "email), 413 (text over 50,000 characters), 422 (URL import failed), 429, 502/503/504 (provider).",
+        "email), 413 (text over 50,000 characters), 422 (URL import failed), 429, 502/503/504 (provider).\n\n"
+        + EVENT_STREAM,
     )
     def post(self, request: AuthenticatedRequest) -> HttpResponseBase:
         user = request.user

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from generator import splitter
-from generator.domain import MAX_TWEETS, Article, StyleSpec, ThreadOptions, ThreadTitle
+from generator.domain import MAX_TWEETS, Article, Draft, StyleSpec, ThreadOptions, ThreadTitle
 from generator.errors import ProviderRejected
 from generator.llm.brief import build_messages, build_regenerate_messages
 from generator.llm.client import FAILURES, Failure, stream_completion, translate
@@ -73,9 +73,22 @@ class OpenAIEngine:
         self._sleep = sleep
 
     def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str | ThreadTitle]:
+        for item in self._thread(article=article, options=options, style=style, drafts=False):
+            if not isinstance(item, Draft):
+                yield item
+
+    def stream(
+        self, *, article: Article, options: ThreadOptions, style: StyleSpec
+    ) -> Iterator[str | ThreadTitle | Draft]:
+        """`generate`, plus a `Draft` of the unfinished tweet after every piece of the reply that changed it."""
+        return self._thread(article=article, options=options, style=style, drafts=True)
+
+    def _thread(
+        self, *, article: Article, options: ThreadOptions, style: StyleSpec, drafts: bool
+    ) -> Iterator[str | ThreadTitle | Draft]:
         messages = build_messages(article=article, options=options, style=style)
         cap = options.max_tweets or MAX_TWEETS
-        yield from self._tweets(messages, article=article, options=options, cap=cap)
+        return self._tweets(messages, article=article, options=options, cap=cap, drafts=drafts)
 
     def regenerate(
         self,
@@ -90,14 +103,15 @@ class OpenAIEngine:
         messages = build_regenerate_messages(
             article=article, bodies=bodies, position=position, options=options, style=style, instruction=instruction
         )
-        tweets = self._tweets(messages, article=article, options=options, cap=MAX_TWEETS)
+        tweets = self._tweets(messages, article=article, options=options, cap=MAX_TWEETS, drafts=False)
         return [body for body in tweets if isinstance(body, str)]  # a rewritten tweet does not rename the thread
 
     def _tweets(
-        self, messages: list[dict[str, str]], *, article: Article, options: ThreadOptions, cap: int
-    ) -> Iterator[str | ThreadTitle]:
+        self, messages: list[dict[str, str]], *, article: Article, options: ThreadOptions, cap: int, drafts: bool
+    ) -> Iterator[str | ThreadTitle | Draft]:
         """Yield repaired bodies, retrying the whole request while nothing has been yielded yet. The reply's title,
-        if it has one, comes just before its first body: a retried reply's title replaces a failed one's."""
+        if it has one, comes just before its first body: a retried reply's title replaces a failed one's. With
+        `drafts`, the unfinished tweet comes too, as it grows (a retry starts its drafts afresh)."""
         limits = _Limits.from_settings()
         deadline = Deadline(limits.total)
         source_text = "\n".join((article.text, article.title, article.url, article.canonical_url, *article.links))
@@ -106,7 +120,10 @@ class OpenAIEngine:
         for attempt in range(limits.max_retries + 1):
             title = None
             try:
-                for raw in self._attempt(messages, limits=limits, deadline=deadline):
+                for raw in self._attempt(messages, limits=limits, deadline=deadline, drafts=drafts):
+                    if isinstance(raw, Draft):
+                        yield raw
+                        continue
                     if isinstance(raw, ThreadTitle):
                         title = raw
                         continue
@@ -130,16 +147,22 @@ class OpenAIEngine:
             raise ProviderRejected(MSG_BAD_OUTPUT, code="bad_output")
 
     def _attempt(
-        self, messages: list[dict[str, str]], *, limits: _Limits, deadline: Deadline
-    ) -> Iterator[str | ThreadTitle]:
-        """One streamed request: yields raw tweets (and the title) as they arrive, raises on any failure."""
+        self, messages: list[dict[str, str]], *, limits: _Limits, deadline: Deadline, drafts: bool
+    ) -> Iterator[str | ThreadTitle | Draft]:
+        """One streamed request: yields raw tweets (and the title) as they arrive, and with `drafts` the unfinished
+        tweet whenever a piece of the reply changed it; raises on any failure."""
         tweets = TweetStream()
         finish_reason = None
+        draft = ""
         for text, finished in stream_completion(
             messages, deadline=deadline, first_token=limits.first_token, connect=limits.connect
         ):
             if text:
                 yield from tweets.feed(text)
+                if drafts and (pending := tweets.pending()) != draft:
+                    draft = pending
+                    if pending:
+                        yield Draft(pending)
             finish_reason = finished or finish_reason
         if finish_reason == "content_filter":
             raise ProviderRejected(MSG_FILTERED, code="content_filtered")

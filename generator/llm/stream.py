@@ -27,6 +27,11 @@ _LEAD_IN = re.compile(
 )
 _THREAD_WORD = re.compile(r"\b(?:thread|tweets?)\b", re.I)
 _TITLE_LINE = re.compile(r"^\W*title\s*(?:\*\*|__)?\s*:\s*(.*)$", re.I)
+# An unfinished line that may yet become a separator or a code fence, or a leading number that may yet become the
+# stripped "3." of a numbered tweet: left out of drafts until the rest of it arrives.
+_MAYBE_MARKUP = re.compile(r"^\s*(?:-+|`{1,3}\w*)\s*$")
+_MAYBE_ORDINAL = re.compile(r"^\s*\d{1,2}[.)]?$")
+_OPENERS = ("sure", "okay", "ok", "certainly", "absolutely", "of course", "here", "below is", "title", "tweet")
 _BARE_TITLE = re.compile(r"^\W*(?:(?:your|the|an?|my)\s+)?(?:x\s+|twitter\s+)?thread\W*$", re.I)
 
 
@@ -61,6 +66,30 @@ class TweetStream:
             return items
         return [] if truncated else self._complete()
 
+    def pending(self) -> str:
+        """The tweet still being written, as far as it has arrived, cleaned as it will be once complete, so the
+        finished tweet usually starts with it. Empty while what has arrived could still turn out to be the title
+        or a preamble line rather than tweet text."""
+        partial = self._partial.rstrip("\r")
+        lines = [*self._lines, *([] if _MAYBE_MARKUP.match(partial) else [partial])]
+        text = "\n".join(lines).strip()
+        if not self._lines and _may_be_dropped(partial, first=self._count == 0):
+            return ""
+        if self._count == 0:
+            text = _split_title(_strip_preamble(text))[1]
+        text = _LABEL.sub("", text, count=1)
+        text = _BOLD.sub(lambda match: match.group(1) or match.group(2), text)
+        for marker in ("**", "__"):  # bold still open: its closing marker has not arrived
+            if text.count(marker) % 2:
+                text = "".join(text.rsplit(marker, 1))
+        text = text.rstrip("*_")  # the first half of a marker
+        if _MAYBE_ORDINAL.match(text):
+            return ""
+        ordinal = _ORDINAL.match(text)
+        if self._numbered and ordinal and int(ordinal.group(1)) == self._count + 1:
+            text = text[ordinal.end() :]
+        return text.strip()
+
     def _line(self, line: str) -> list[str | ThreadTitle]:
         line = line.rstrip("\r")
         if _SEPARATOR.match(line):
@@ -87,6 +116,13 @@ class TweetStream:
         ordinal = _ORDINAL.match(text)
         self._numbered = self._numbered and ordinal is not None and int(ordinal.group(1)) == self._count
         return text[ordinal.end() :] if self._numbered and ordinal else text
+
+
+def _may_be_dropped(line: str, *, first: bool) -> bool:
+    """Whether an unfinished line that opens a tweet may turn out to be a "Tweet 3:" label or, opening the reply,
+    its `Title:` line or a preamble ("Here is your thread:"), all dropped once the line is complete."""
+    plain = line.strip().lstrip("*_#\"'[").lower()
+    return any(word.startswith(plain) or plain.startswith(word) for word in _OPENERS if first or word == "tweet")
 
 
 def _split_title(text: str) -> tuple[ThreadTitle | None, str]:

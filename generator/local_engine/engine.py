@@ -42,6 +42,10 @@ class LocalEngine:
     def generate(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str]:
         yield from build_bodies(article=article, options=options, style=style)
 
+    def stream(self, *, article: Article, options: ThreadOptions, style: StyleSpec) -> Iterator[str]:
+        """No drafts: the engine composes each tweet whole, in well under the time a draft would be worth showing."""
+        return self.generate(article=article, options=options, style=style)
+
     def regenerate(
         self,
         *,

@@ -3,6 +3,9 @@
 
 import { mountEditor } from "./editor.js";
 import { clearFieldError, clearFieldErrorsOnInput, showFieldError } from "./field-errors.js";
+import { collapseComposer, composerCollapsed, expandComposer, setUpComposer } from "./generator/composer.js";
+import { openOutOfQuotaDialog, openQuotaDialog, openStyleDialog, outOfQuota, setUpQuota, showQuota } from "./generator/quota.js";
+import { reveal, stageDraft, stageTweet, stageWriting, startStage, stopStage, tweetsShown } from "./generator/stage.js";
 import { api, postForEvents } from "./http.js";
 
 const form = document.getElementById("generator");
@@ -12,11 +15,9 @@ const urlInput = document.getElementById("source-url");
 const textLength = document.getElementById("text-length");
 const generateButton = document.getElementById("generate");
 const cancelButton = document.getElementById("cancel");
+const editButton = document.getElementById("edit-source");
 const progress = document.getElementById("progress");
 const errorBox = document.getElementById("generate-error");
-const stream = document.getElementById("stream");
-const streamList = document.getElementById("stream-list");
-const dialog = document.getElementById("upgrade-dialog");
 const STAGES = {
   fetching: "Fetching article…",
   generating: "Writing your thread…",
@@ -95,8 +96,10 @@ function requestBody() {
 
 function setBusy(busy) {
   generateButton.disabled = busy;
-  generateButton.textContent = busy ? "Generating…" : "Generate thread";
+  if (busy) generateButton.textContent = "Generating…";
+  else generateButton.textContent = outOfQuota() ? "Upgrade to keep writing" : "Generate thread";
   cancelButton.hidden = !busy;
+  editButton.hidden = busy; // while it writes, the way out is Cancel
   form.setAttribute("aria-busy", String(busy));
 }
 
@@ -124,6 +127,10 @@ function validate(body) {
 
 async function generate() {
   if (controller) return;
+  if (outOfQuota()) {
+    openOutOfQuotaDialog();
+    return;
+  }
   const body = requestBody();
   hideError();
   clearFieldError(urlInput);
@@ -131,10 +138,10 @@ async function generate() {
   if (!validate(body)) return;
   controller = new AbortController();
   setBusy(true);
-  streamList.replaceChildren();
-  stream.hidden = true;
-  let stage = body.url ? "fetching" : "generating";
-  progress.textContent = STAGES[stage];
+  collapseComposer(body);
+  cancelButton.focus({ preventScroll: true }); // Generate, which had the focus, is folded away
+  startStage({ fetchingLink: Boolean(body.url) });
+  progress.textContent = STAGES[body.url ? "fetching" : "generating"];
   let finished = false;
   try {
     await postForEvents("/api/v1/generations", {
@@ -142,8 +149,11 @@ async function generate() {
       signal: controller.signal,
       onEvent: (name, data) => {
         if (name === "status") {
-          stage = data.stage;
           progress.textContent = STAGES[data.stage] || "";
+          if (data.stage === "generating") stageWriting();
+          if (data.stage === "saving") stopStage({ keepTweets: true });
+        } else if (name === "draft") {
+          stageDraft(data);
         } else if (name === "tweet") {
           addStreamedTweet(data);
         } else if (name === "done") {
@@ -157,6 +167,8 @@ async function generate() {
     });
     if (!finished) throw new Error("The connection ended early.");
   } catch (error) {
+    stopStage({ keepTweets: true });
+    expandComposer();
     if (error.name === "AbortError") {
       progress.replaceChildren(
         "Stopped waiting — your thread will be in ",
@@ -173,24 +185,22 @@ async function generate() {
   } finally {
     controller = null;
     setBusy(false);
+    // The form is open again after a failure or Cancel: the focus goes back to Generate, not to the page's start.
+    const stranded = [cancelButton, document.body].includes(document.activeElement);
+    if (stranded && !composerCollapsed()) generateButton.focus();
   }
 }
 
 function addStreamedTweet(data) {
-  stream.hidden = false;
   progress.textContent = `Writing your thread… ${data.position} tweet${data.position === 1 ? "" : "s"} so far`;
-  const item = document.createElement("li");
-  item.className = "stream-tweet";
-  item.textContent = data.text;
-  streamList.append(item);
+  stageTweet(data);
 }
 
 async function done(data) {
   progress.textContent = `Your thread is ready: ${data.tweets.length} tweets. Edit them below.`;
   history.replaceState(null, "", data.url);
   const [thread, usage] = await Promise.all([api(`/api/v1/threads/${data.id}`), api("/api/v1/usage")]);
-  stream.hidden = true;
-  streamList.replaceChildren();
+  stopStage({ keepTweets: false });
   if (editor) {
     await editor.save();
     editor.destroy();
@@ -198,13 +208,14 @@ async function done(data) {
   }
   editor = mountEditor(document.getElementById("editor"), thread);
   showUsage(usage);
-  document.getElementById("editor").scrollIntoView({ behavior: "smooth", block: "start" });
+  reveal(document.getElementById("editor"), "start");
   document.getElementById("editor-heading").tabIndex = -1;
   document.getElementById("editor-heading").focus({ preventScroll: true });
 }
 
 function showUsage(usage) {
   const meter = document.getElementById("usage-meter");
+  showQuota(usage);
   if (usage.plan !== "free") return;
   meter.querySelector(".usage-text strong").textContent = `${usage.daily_left} of ${usage.daily_limit}`;
   meter.querySelector("meter").value = usage.daily_left;
@@ -257,33 +268,18 @@ function pasteInsteadButton() {
   });
 }
 
-function resetTime(usage) {
-  if (!usage?.daily_resets_at) return "";
-  const when = new Date(usage.daily_resets_at);
-  const time = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  const sameDay = when.toDateString() === new Date().toDateString();
-  return sameDay ? `today at ${time}` : `${when.toLocaleDateString([], { weekday: "long" })} at ${time}`;
-}
-
-function openUpgrade(error) {
-  dialog.querySelector("#upgrade-message").textContent = error.message;
-  const reset = dialog.querySelector("#upgrade-reset");
-  const when = error.details.reason === "daily" ? resetTime(error.details.usage) : "";
-  reset.hidden = !when;
-  reset.textContent = when ? `Your free threads come back ${when} (your time).` : "";
-  if (!dialog.open) dialog.showModal();
-}
-
 /** Explain an ApiError from the stream, with the way forward that fits it. */
 function failed(error) {
   progress.textContent = "";
-  stream.hidden = streamList.children.length === 0;
+  stopStage({ keepTweets: true });
+  expandComposer();
   const { message, status } = error;
   // A failed link import names `url`, refused input its fields: the source fields show theirs in place.
   const fields = error.fields || {};
   if (status === 402 || error.code === "quota_exceeded") {
-    showError({ message, actions: [button("See plans", () => openUpgrade(error))] });
-    openUpgrade(error);
+    showError({ message, actions: [button("See plans", () => openQuotaDialog(error))] });
+    if (error.details.usage) showUsage(error.details.usage);
+    openQuotaDialog(error);
   } else if (fields.url) {
     fieldError(urlInput, [fields.url].flat().join(" "), [pasteInsteadButton()]);
   } else if (fields.text || error.code === "input_too_large") {
@@ -319,3 +315,5 @@ form.addEventListener("keydown", (event) => {
   }
 });
 cancelButton.addEventListener("click", () => controller?.abort());
+setUpComposer({ onLockedStyle: openStyleDialog });
+setUpQuota();

@@ -4,6 +4,7 @@ on any console error, CSP violation or request that leaves the machine."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page
@@ -16,11 +17,10 @@ class PageProblems(list[str]):
 
 
 def open_page(
-    browser: Browser, problems: PageProblems, *, width: int, height: int, base_url: str, timezone_id: str | None = None
+    browser: Browser, problems: PageProblems, *, width: int, height: int, base_url: str, **context_options: Any
 ) -> Page:
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, base_url=base_url, timezone_id=timezone_id
-    )
+    """A page in a fresh context (`context_options` such as a time zone or reduced motion go to the context)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=base_url, **context_options)
     # Only loopback may be reached: anything else is a bug (a CDN, a tracker) and fails the test.
     context.route(
         lambda url: not url.startswith(base_url), lambda route: (problems.append(route.request.url), route.abort())

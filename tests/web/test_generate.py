@@ -83,8 +83,9 @@ def test_a_new_user_signs_up_watches_a_thread_stream_in_edits_it_and_finds_the_e
     paste_text(page, ARTICLE)
     page.get_by_role("button", name="Generate thread").click()
 
-    # The first tweet is on screen while the provider still holds back the rest.
-    expect(page.locator(".stream-tweet").first).to_have_text(TWEETS[0])
+    # The first tweet is on screen while the provider still holds back the rest (the process's first AI call loads
+    # the SDK: seconds on a busy machine).
+    expect(page.locator(".stream-tweet").first).to_have_text(TWEETS[0], timeout=15_000)
     expect(page.locator("#progress")).to_contain_text("Writing your thread")
     assert page.locator(".stream-tweet").count() == 1
     assert page.locator("#editor").is_hidden()
@@ -276,24 +277,6 @@ def test_cancelling_stops_waiting_and_the_thread_still_arrives_in_history(browse
     expect(page.get_by_role("button", name="Generate thread")).to_be_enabled()
     expect(page.get_by_label("Article text")).to_have_value(ARTICLE)
     assert wait_until(lambda: Thread.objects.filter(owner=alice).exists())
-    assert problems == []
-
-
-def test_premium_styles_lead_a_free_user_to_pricing(browser, live_server, alice, bob):
-    problems = PageProblems()
-    page = new_page(browser, live_server, problems)
-    login(page, live_server, alice)
-    page.goto("/app/")
-
-    story = page.locator(".style-options").get_by_role("link", name=re.compile("^Story"))
-    expect(story).to_have_attribute("href", "/pricing")
-    expect(story.locator(".badge")).to_have_text("Premium")
-    assert page.get_by_role("radio", name=re.compile("^Story")).count() == 0
-
-    login(page, live_server, bob)
-    page.goto("/app/")
-    page.get_by_role("radio", name=re.compile("^Story")).check()
-    expect(page.locator("#usage-meter")).to_contain_text("Premium")
     assert problems == []
 
 
