@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import caches
@@ -56,6 +57,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture
+def one_throttle_window() -> Iterator[None]:
+    """Run the test from the start of a throttle window (they are fixed: 60, 300 and 3600 s all start on the hour),
+    so attempts it counts together are never split across two windows by a slow machine."""
+    with time_machine.travel("2026-11-25 12:00:01+00:00", tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -60,6 +60,7 @@ def test_logging_in_works_with_the_email_in_any_case(client, alice):
     assert client.get("/accounts/settings/").status_code == 200
 
 
+@pytest.mark.usefixtures("one_throttle_window")
 def test_repeated_failed_logins_are_rate_limited(client, alice):
     for _ in range(5):
         client.post("/accounts/login/", {"login": "alice@example.com", "password": "wrong-wrong-wrong"})

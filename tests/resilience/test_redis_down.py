@@ -104,6 +104,7 @@ def test_health_reports_the_cache_down_but_stays_up(settings: Any) -> None:
 
 
 @ONE_WINDOW
+@pytest.mark.usefixtures("one_throttle_window")
 def test_the_sign_in_limit_holds_in_postgresql_and_spares_the_owner(alice: User, settings: Any) -> None:
     kill_redis(settings)
     stranger = Client(REMOTE_ADDR="203.0.113.66")

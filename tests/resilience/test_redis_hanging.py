@@ -69,6 +69,7 @@ def test_sign_in_stays_under_a_second_with_a_hanging_redis(alice: User, settings
     assert hanging.connections == 1
 
 
+@pytest.mark.usefixtures("one_throttle_window")
 def test_the_password_limit_holds_while_redis_hangs(hanging_redis: SilentServer, alice: User) -> None:
     stranger = Client(REMOTE_ADDR="203.0.113.66")
     for _ in range(5):
