@@ -38,6 +38,7 @@ def test_a_premium_user_publishes_a_thread_and_finds_it_in_the_queue(browser, li
     login(page, live_server, bob)
     page.goto(f"/app/threads/{thread.pk}/")
 
+    expect(page.get_by_role("button", name="Post on X")).to_have_count(0)
     page.get_by_role("button", name="Publish to X").click()
     expect(page.get_by_role("dialog")).to_contain_text("3 tweets as a reply chain; none carries a link")
     page.get_by_role("button", name="Publish now").click()
@@ -52,7 +53,9 @@ def test_a_premium_user_publishes_a_thread_and_finds_it_in_the_queue(browser, li
     assert problems == []
 
 
-def test_a_free_user_is_pointed_to_the_plans(browser, live_server, alice, fake_x):
+def test_a_free_user_with_x_connected_keeps_the_manual_guide_and_is_pointed_to_the_plans(
+    browser, live_server, alice, fake_x
+):
     connect(alice, fake_x)
     thread = make_thread(alice, 2)
     problems = PageProblems()
@@ -60,13 +63,28 @@ def test_a_free_user_is_pointed_to_the_plans(browser, live_server, alice, fake_x
     login(page, live_server, alice)
     page.goto(f"/app/threads/{thread.pk}/")
 
-    page.get_by_role("button", name="Publish to X").click()
-    page.get_by_role("button", name="Publish now").click()
+    expect(page.get_by_role("button", name="Publish to X")).to_have_count(0)
+    expect(page.locator("#publish-hint")).to_contain_text("Premium plans publish a thread to X for you")
+    expect(page.locator("#publish-hint").get_by_role("link", name="See plans")).to_have_attribute("href", "/pricing")
+    page.get_by_role("button", name="Post on X").click()
+    expect(page.get_by_role("dialog", name="Post on X")).to_contain_text("Tweet 1 posted")
+    assert problems == []
 
-    expect(page.locator("#publish-status")).to_contain_text("Publishing to X is a premium feature.")
-    expect(page.locator("#publish-status").get_by_role("link", name="See plans")).to_have_attribute("href", "/pricing")
-    assert not Publication.objects.exists()
-    assert [problem for problem in problems if "403" not in problem] == []
+
+def test_a_premium_user_without_x_keeps_the_manual_guide_and_is_asked_to_connect(browser, live_server, bob, fake_x):
+    thread = make_thread(bob, 2)
+    problems = PageProblems()
+    page = open_page(browser, problems, width=1280, height=800, base_url=live_server.url)
+    login(page, live_server, bob)
+    page.goto(f"/app/threads/{thread.pk}/")
+
+    expect(page.get_by_role("button", name="Publish to X")).to_have_count(0)
+    expect(page.locator("#publish-hint").get_by_role("link", name="Connect X")).to_have_attribute(
+        "href", "/accounts/settings/#x-account"
+    )
+    page.get_by_role("button", name="Post on X").click()
+    expect(page.get_by_role("dialog", name="Post on X")).to_be_visible()
+    assert problems == []
 
 
 def test_scheduling_takes_the_time_in_the_browsers_time_zone(browser, live_server, bob, fake_x, screenshot_dir):
@@ -104,6 +122,7 @@ def test_scheduling_takes_the_time_in_the_browsers_time_zone(browser, live_serve
 
 
 def test_a_threads_page_with_publishing_weighs_under_60_kb_gzipped(browser, live_server, bob, fake_x):
+    connect(bob, fake_x)
     thread = make_thread(bob, 2)
     problems = PageProblems()
     page = open_page(browser, problems, width=1280, height=800, base_url=live_server.url)
