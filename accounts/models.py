@@ -8,13 +8,21 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from accounts.zones import time_zone_known
+
 SESSION_HASH_SALT = "accounts.User.get_session_auth_hash"
+
+
+def validate_time_zone(value: str) -> None:
+    if value and not time_zone_known(value):
+        raise ValidationError("Choose a time zone from the list, such as Europe/Paris.")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -55,6 +63,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         "X handle verified",
         default=False,
         help_text="Set when a connected X account confirmed the handle; the person can no longer edit it.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="An IANA name such as Europe/Paris, for scheduled times; first taken from the browser.",
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)

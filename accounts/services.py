@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import ApiToken, QuotaReset, User
+from accounts.zones import time_zone_known
 from threadr.lib import throttle
 from threadr.lib.client_ip import client_network
 from threadr.lib.errors import ThreadrError
@@ -206,3 +207,24 @@ def user_x_handle_unverify(*, user: User) -> User:
     user.x_handle_verified = False
     user.save(update_fields=["x_handle_verified"])
     return user
+
+
+def user_time_zone_update(*, user: User, time_zone: str) -> User:
+    """The zone scheduled times are shown and chosen in; empty means "not set" (the browser's is used meanwhile)."""
+    name = time_zone.strip()
+    if name and not time_zone_known(name):
+        raise ProfileInvalid({"time_zone": "Choose a time zone from the list, such as Europe/Paris."})
+    user.time_zone = name
+    user.save(update_fields=["time_zone"])
+    return user
+
+
+def user_time_zone_detect(*, user: User, time_zone: str) -> bool:
+    """The browser's zone, kept only while the person has none: one they chose is never overwritten, even by a
+    second tab racing this one. Says whether it was kept."""
+    if not time_zone_known(time_zone):
+        return False
+    kept = User.objects.filter(pk=user.pk, time_zone="").update(time_zone=time_zone) == 1
+    if kept:
+        user.time_zone = time_zone
+    return kept

@@ -26,6 +26,14 @@ def publishing_available() -> bool:
     return x_client.configured() and jobs.queue_in_database()
 
 
+def publishes_directly(*, user: User, now: datetime | None = None) -> bool:
+    """Whether the editor offers "Publish to X" instead of the manual "Post on X" guide: publishing configured, a
+    premium user and a working X connection. The monthly cap is left to the dialog, which says when it resets."""
+    if not publishing_available() or not user.is_premium(now):
+        return False
+    return XAccount.objects.filter(user=user, status=XAccount.Status.CONNECTED).exists()
+
+
 def x_account_for_user(*, user: User) -> XAccount | None:
     return XAccount.objects.filter(user=user).first()
 

@@ -71,10 +71,14 @@ class Editor {
     this.edits = new StructureEdits(this);
     this.drag = new DragReorder(this.list, (id, targetId) => this.edits.moveTo(id, this.tweets.indexOf(targetId)));
     this.menus = new CardMenus(this.list, this.listeners.signal);
-    this.postGuide = new PostGuide(root.querySelector("#post-guide"), {
-      threadId: thread.id,
-      texts: () => numbered(this.tweets.bodies().map((body) => body.trim()), this.numbering),
-    });
+    // Absent when the page offers "Publish to X" (publish.js) instead of the manual guide.
+    const guide = root.querySelector("#post-guide");
+    this.postGuide = guide
+      ? new PostGuide(guide, {
+          threadId: thread.id,
+          texts: () => numbered(this.tweets.bodies().map((body) => body.trim()), this.numbering),
+        })
+      : null;
     this.wire();
     this.titleInput.value = this.title;
     this.render();
@@ -86,7 +90,7 @@ class Editor {
     root.querySelector("#redo").addEventListener("click", () => this.redo());
     root.querySelector("#preview-toggle").addEventListener("click", (event) => this.togglePreview(event.currentTarget));
     root.querySelector("#copy-all").addEventListener("click", () => this.copyAll());
-    root.querySelector("#post-open").addEventListener("click", () => this.postGuide.open());
+    root.querySelector("#post-open")?.addEventListener("click", () => this.postGuide?.open());
     this.titleInput.addEventListener("input", () => {
       this.title = this.titleInput.value;
       this.autosave.changed();

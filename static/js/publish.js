@@ -1,9 +1,10 @@
-// "Publish to X" on a thread's page: a dialog to publish the saved thread now or at a time (in the browser's time
+// "Publish to X" on a thread's page: a dialog to publish the saved thread now or at a time (in the profile's time
 // zone, shown with its UTC equivalent, sent with its offset), saying how many tweets carry a link (X charges more
 // for those). The API answers; this says what became of it, with a link to the queue or to what must come first.
 
-import { api, ApiError } from "./http.js";
+import { api, ApiError, request } from "./http.js";
 import { findUrls } from "./xtext.js";
+import { browserZone, localValue, withOffset, zonedDate } from "./zoned-time.js";
 
 const bar = document.getElementById("publish");
 const dialog = document.getElementById("publish-dialog");
@@ -30,26 +31,22 @@ const NEXT = {
 };
 
 const later = () => form.elements.when.value === "later";
-const pad = (number) => String(number).padStart(2, "0");
+// The profile's zone, else this browser's, which the profile then keeps (the server keeps it only while the profile
+// has none, so a zone chosen on the settings page is never replaced).
+const zone = bar?.dataset.timeZone || browserZone();
+let zoneKept = Boolean(bar?.dataset.timeZone);
 
-function localValue(date) {
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-/** The chosen local time as ISO 8601 with this browser's offset, e.g. 2026-05-01T09:30:00+02:00. */
-function withOffset(value) {
-  const date = new Date(value);
-  const minutes = -date.getTimezoneOffset();
-  const sign = minutes >= 0 ? "+" : "-";
-  const offset = `${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
-  return `${value.length === 16 ? `${value}:00` : value}${offset}`;
+function keepZone() {
+  if (zoneKept || !zone) return;
+  zoneKept = true;
+  request("/accounts/settings/time-zone/detect/", { method: "POST", body: { time_zone: zone } }).catch(() => {});
 }
 
 function showTime() {
   document.getElementById("publish-time").hidden = !later();
   at.required = later();
   confirm.textContent = later() ? "Schedule" : "Publish now";
-  const chosen = at.value ? new Date(at.value) : null;
+  const chosen = at.value ? zonedDate(at.value, zone) : null;
   document.getElementById("publish-utc").textContent =
     chosen && !Number.isNaN(chosen.getTime()) ? `${chosen.toISOString().slice(0, 16).replace("T", " ")} UTC` : "";
 }
@@ -64,16 +61,17 @@ function open() {
   document.getElementById("publish-summary").textContent =
     `${texts.length} tweet${texts.length === 1 ? "" : "s"} as a reply chain; ` +
     (linked ? `${linked} carr${linked === 1 ? "ies" : "y"} a link, which X charges more for.` : "none carries a link.");
-  document.getElementById("publish-zone").textContent = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  at.min = localValue(new Date(Date.now() + 2 * 60_000));
-  if (!at.value) at.value = localValue(new Date(Date.now() + 60 * 60_000));
+  document.getElementById("publish-zone").textContent = zone;
+  keepZone();
+  at.min = localValue(new Date(Date.now() + 2 * 60_000), zone);
+  if (!at.value) at.value = localValue(new Date(Date.now() + 60 * 60_000), zone);
   problem.hidden = true;
   showTime();
   dialog.showModal();
 }
 
 async function publish() {
-  const when = later() ? withOffset(at.value) : null;
+  const when = later() ? withOffset(at.value, zone) : null;
   confirm.disabled = true;
   try {
     const publication = await api(`/api/v1/threads/${bar.dataset.threadId}/publications`, {
@@ -84,7 +82,7 @@ async function publish() {
     const count = publication.tweets.length;
     const what = `${count} tweet${count === 1 ? "" : "s"}`;
     const text = when
-      ? `Scheduled ${what} for ${new Date(publication.scheduled_for).toLocaleString()}.`
+      ? `Scheduled ${what} for ${new Date(publication.scheduled_for).toLocaleString(undefined, { timeZone: zone })} (${zone}).`
       : `Publishing ${what} to X as a reply chain.`;
     say(text, { href: bar.dataset.queueUrl, text: "Follow it in the queue" });
   } catch (error) {

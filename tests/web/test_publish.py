@@ -14,11 +14,12 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.models import User
 from publishing.models import Publication
 from tests.fakes import x_server
 from tests.publishing.conftest import KEY, connect, make_thread
 from tests.web.conftest import PageProblems, open_page
-from tests.web.helpers import login
+from tests.web.helpers import login, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +39,7 @@ def test_a_premium_user_publishes_a_thread_and_finds_it_in_the_queue(browser, li
     login(page, live_server, bob)
     page.goto(f"/app/threads/{thread.pk}/")
 
+    expect(page.get_by_role("button", name="Post on X")).to_have_count(0)
     page.get_by_role("button", name="Publish to X").click()
     expect(page.get_by_role("dialog")).to_contain_text("3 tweets as a reply chain; none carries a link")
     page.get_by_role("button", name="Publish now").click()
@@ -52,7 +54,9 @@ def test_a_premium_user_publishes_a_thread_and_finds_it_in_the_queue(browser, li
     assert problems == []
 
 
-def test_a_free_user_is_pointed_to_the_plans(browser, live_server, alice, fake_x):
+def test_a_free_user_with_x_connected_keeps_the_manual_guide_and_is_pointed_to_the_plans(
+    browser, live_server, alice, fake_x
+):
     connect(alice, fake_x)
     thread = make_thread(alice, 2)
     problems = PageProblems()
@@ -60,16 +64,33 @@ def test_a_free_user_is_pointed_to_the_plans(browser, live_server, alice, fake_x
     login(page, live_server, alice)
     page.goto(f"/app/threads/{thread.pk}/")
 
-    page.get_by_role("button", name="Publish to X").click()
-    page.get_by_role("button", name="Publish now").click()
+    expect(page.get_by_role("button", name="Publish to X")).to_have_count(0)
+    expect(page.locator("#publish-hint")).to_contain_text("Premium plans publish a thread to X for you")
+    expect(page.locator("#publish-hint").get_by_role("link", name="See plans")).to_have_attribute("href", "/pricing")
+    page.get_by_role("button", name="Post on X").click()
+    expect(page.get_by_role("dialog", name="Post on X")).to_contain_text("Tweet 1 posted")
+    assert problems == []
 
-    expect(page.locator("#publish-status")).to_contain_text("Publishing to X is a premium feature.")
-    expect(page.locator("#publish-status").get_by_role("link", name="See plans")).to_have_attribute("href", "/pricing")
-    assert not Publication.objects.exists()
-    assert [problem for problem in problems if "403" not in problem] == []
+
+def test_a_premium_user_without_x_keeps_the_manual_guide_and_is_asked_to_connect(browser, live_server, bob, fake_x):
+    thread = make_thread(bob, 2)
+    problems = PageProblems()
+    page = open_page(browser, problems, width=1280, height=800, base_url=live_server.url)
+    login(page, live_server, bob)
+    page.goto(f"/app/threads/{thread.pk}/")
+
+    expect(page.get_by_role("button", name="Publish to X")).to_have_count(0)
+    expect(page.locator("#publish-hint").get_by_role("link", name="Connect X")).to_have_attribute(
+        "href", "/accounts/settings/#x-account"
+    )
+    page.get_by_role("button", name="Post on X").click()
+    expect(page.get_by_role("dialog", name="Post on X")).to_be_visible()
+    assert problems == []
 
 
-def test_scheduling_takes_the_time_in_the_browsers_time_zone(browser, live_server, bob, fake_x, screenshot_dir):
+def test_scheduling_takes_the_browsers_time_zone_and_keeps_it_on_the_profile(
+    browser, live_server, bob, fake_x, screenshot_dir
+):
     connect(bob, fake_x)
     thread = make_thread(bob, 2)
     thread.set_tweets(["Read it at https://example.com/builds first.", "2/2 That is all."])
@@ -88,6 +109,7 @@ def test_scheduling_takes_the_time_in_the_browsers_time_zone(browser, live_serve
 
     page.get_by_role("button", name="Publish to X").click()
     dialog = page.get_by_role("dialog")
+    assert wait_until(lambda: User.objects.get(pk=bob.pk).time_zone == "America/New_York")
     expect(dialog).to_contain_text("2 tweets as a reply chain; 1 carries a link, which X charges more for.")
     expect(dialog).to_contain_text("America/New_York")
     dialog.get_by_label("At a time").check()
@@ -103,7 +125,40 @@ def test_scheduling_takes_the_time_in_the_browsers_time_zone(browser, live_serve
     assert problems == []
 
 
+def test_scheduling_uses_the_zone_on_the_profile_over_the_browsers(browser, live_server, bob, fake_x):
+    bob.time_zone = "Asia/Tokyo"
+    bob.save()
+    connect(bob, fake_x)
+    thread = make_thread(bob, 2)
+    problems = PageProblems()
+    page = open_page(
+        browser, problems, width=1280, height=800, base_url=live_server.url, timezone_id="America/New_York"
+    )
+    login(page, live_server, bob)
+    detections: list[str] = []
+    page.on("request", lambda request: detections.append(request.url) if "time-zone/detect" in request.url else None)
+    page.goto(f"/app/threads/{thread.pk}/")
+    when = (timezone.now() + timedelta(days=3)).astimezone(ZoneInfo("Asia/Tokyo")).replace(hour=8, minute=15)
+    when = when.replace(second=0, microsecond=0)
+
+    page.get_by_role("button", name="Publish to X").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("At a time").check()
+    expect(dialog).to_contain_text("in your time zone (Asia/Tokyo)")
+    dialog.get_by_label("Date and time").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    expect(dialog).to_contain_text(when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    dialog.get_by_role("button", name="Schedule").click()
+
+    expect(page.locator("#publish-status")).to_contain_text("(Asia/Tokyo)")
+    assert Publication.objects.get().scheduled_for == when
+    assert detections == []
+    bob.refresh_from_db()
+    assert bob.time_zone == "Asia/Tokyo"
+    assert problems == []
+
+
 def test_a_threads_page_with_publishing_weighs_under_60_kb_gzipped(browser, live_server, bob, fake_x):
+    connect(bob, fake_x)
     thread = make_thread(bob, 2)
     problems = PageProblems()
     page = open_page(browser, problems, width=1280, height=800, base_url=live_server.url)
@@ -116,6 +171,7 @@ def test_a_threads_page_with_publishing_weighs_under_60_kb_gzipped(browser, live
 
     assets = sorted({path for path in loaded if path.startswith("/static/") and path.endswith((".js", ".css"))})
     assert any("/js/publish." in path for path in assets)
+    assert any("/js/zoned-time." in path for path in assets)
     root = Path(django_settings.STATIC_ROOT)
     total = sum(len(gzip.compress((root / path.removeprefix("/static/")).read_bytes(), 9)) for path in assets)
     assert total < 60 * 1024, (total, assets)

@@ -3,10 +3,12 @@ everywhere, the data export and deleting the account."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -22,7 +24,10 @@ from accounts.services import (
     password_verify,
     user_profile_update,
     user_sign_out_everywhere,
+    user_time_zone_detect,
+    user_time_zone_update,
 )
+from accounts.zones import time_zone_names
 from billing.models import Plan
 from billing.selectors import customer_for_user, plans_on_sale, user_current_plan
 from generator.selectors import storage_for, usage_for
@@ -59,6 +64,7 @@ def _settings_page(
         # What the profile form shows: the values as typed when they were refused, else the stored ones.
         "profile": profile or {"display_name": user.display_name, "x_handle": user.x_handle},
         "profile_errors": profile_errors or {},
+        "time_zones": time_zone_names(),
         "publishing": {
             "available": publishing_available(),
             "account": x_account_for_user(user=user),
@@ -87,6 +93,30 @@ def profile_update(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _settings_page(request, profile=typed, profile_errors=refused.fields, status=refused.status)
     messages.success(request, "Your profile is saved. Shared threads show it from now on.")
     return redirect("account_settings")
+
+
+@login_required
+@require_POST
+def time_zone_update(request: AuthenticatedHttpRequest) -> HttpResponse:
+    try:
+        user_time_zone_update(user=request.user, time_zone=request.POST.get("time_zone", ""))
+    except ProfileInvalid as refused:
+        return _settings_page(request, profile_errors=refused.fields, status=refused.status)
+    messages.success(request, "Your time zone is saved. Scheduled times are shown in it.")
+    return redirect("account_settings")
+
+
+@login_required
+@require_POST
+def time_zone_detect(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The browser's zone, sent once by static/js/time-zone.js while the profile has none. Never an error the
+    person would see: a zone this server does not know is simply not kept."""
+    try:
+        sent = json.loads(request.body or b"{}").get("time_zone", "")
+    except (ValueError, AttributeError):
+        sent = ""
+    kept = user_time_zone_detect(user=request.user, time_zone=sent if isinstance(sent, str) else "")
+    return JsonResponse({"time_zone": request.user.time_zone, "kept": kept})
 
 
 @login_required
