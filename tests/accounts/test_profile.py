@@ -138,6 +138,8 @@ def test_the_settings_page_shows_a_verified_handle_without_a_field_and_ignores_a
 
 def test_the_export_lists_the_profile(client, alice):
     user_profile_update(user=alice, display_name="Alice", x_handle="alice_m")
+    alice.time_zone = "Europe/Berlin"
+    alice.save(update_fields=["time_zone"])
     client.force_login(alice)
 
     data = json.loads(client.get("/accounts/settings/export/").getvalue())
@@ -145,6 +147,7 @@ def test_the_export_lists_the_profile(client, alice):
     assert data["profile"]["display_name"] == "Alice"
     assert data["profile"]["x_handle"] == "alice_m"
     assert data["profile"]["x_handle_verified"] is False
+    assert data["profile"]["time_zone"] == "Europe/Berlin"
 
 
 def test_an_admin_may_edit_a_typed_handle_but_not_a_verified_one(admin_client, alice, bob):

@@ -75,7 +75,7 @@ class UserAdmin(BaseUserAdmin):
     # x_handle_verified is set by connecting an X account; an admin may clear an impersonating handle, not verify one.
     readonly_fields = ("date_joined", "last_login", "premium_until", "quota_reset_at", "quota_now", "x_handle_verified")
     fieldsets = (
-        (None, {"fields": ("email", "password", "display_name", "x_handle", "x_handle_verified")}),
+        (None, {"fields": ("email", "password", "display_name", "x_handle", "x_handle_verified", "time_zone")}),
         ("Entitlement and quota", {"fields": ("premium_until", "quota_now", "quota_reset_at")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("date_joined", "last_login")}),

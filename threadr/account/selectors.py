@@ -24,6 +24,7 @@ def user_export(*, user: User) -> dict[str, Any]:
             "display_name": user.display_name,
             "x_handle": user.x_handle,
             "x_handle_verified": user.x_handle_verified,
+            "time_zone": user.time_zone,
             "date_joined": user.date_joined,
             "last_login": user.last_login,
             "premium_until": user.premium_until,
