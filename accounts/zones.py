@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 
 @cache
@@ -19,3 +19,8 @@ def time_zone_known(name: str) -> bool:
 @cache
 def _known() -> frozenset[str]:
     return frozenset(time_zone_names())
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """The profile's zone, or UTC while it has none (or one this system no longer knows)."""
+    return ZoneInfo(name) if name and time_zone_known(name) else ZoneInfo("UTC")

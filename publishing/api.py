@@ -29,6 +29,7 @@ class PublicationOutput(serializers.Serializer):
     title = serializers.CharField()
     status = serializers.ChoiceField(choices=Publication.Status.choices)
     scheduled_for = serializers.DateTimeField()
+    link_last = serializers.BooleanField(help_text="The source link was moved to the last tweet.")
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     error = inline_serializer(
@@ -78,7 +79,15 @@ def parse_at(raw: object) -> datetime | None:
 
 class PublicationCreateApi(PublishingApi):
     @extend_schema(
-        request=inline_serializer("PublicationCreate", {"at": serializers.DateTimeField(allow_null=True)}),
+        request=inline_serializer(
+            "PublicationCreate",
+            {
+                "at": serializers.DateTimeField(allow_null=True),
+                "link_last": serializers.BooleanField(
+                    required=False, help_text="Move the thread's source link to the end of the last tweet."
+                ),
+            },
+        ),
         responses={
             201: PublicationOutput,
             402: OpenApiResponse(description="This month's publications are used up (`used`, `limit`)."),
@@ -90,7 +99,12 @@ class PublicationCreateApi(PublishingApi):
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         thread = thread_get_for_user(user=request.user, pk=pk)
         data = request.data if isinstance(request.data, dict) else {}
-        publication = services.publication_create(user=request.user, thread=thread, at=parse_at(data.get("at")))
+        link_last = data.get("link_last", False)
+        if not isinstance(link_last, bool):
+            raise PublishInputInvalid("'link_last' must be true or false.")
+        publication = services.publication_create(
+            user=request.user, thread=thread, at=parse_at(data.get("at")), link_last=link_last
+        )
         return Response(publication_payload(publication), status=status.HTTP_201_CREATED)
 
 
@@ -123,6 +137,19 @@ class PublicationDetailApi(PublishingApi):
     @extend_schema(responses={200: PublicationOutput})
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         return Response(publication_payload(selectors.publication_get_for_user(user=request.user, pk=pk)))
+
+    @extend_schema(
+        request=inline_serializer("PublicationReschedule", {"at": serializers.DateTimeField(allow_null=True)}),
+        responses={200: PublicationOutput, 409: CONFLICT},
+        description="Reschedule one not yet started: `at` as when publishing, or null to start now.",
+    )
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
+        publication = selectors.publication_get_for_user(user=request.user, pk=pk)
+        data = request.data if isinstance(request.data, dict) else {}
+        if "at" not in data:
+            raise PublishInputInvalid("Send 'at': a date and time in ISO 8601 with an offset, or null for now.")
+        at = parse_at(data["at"])
+        return Response(publication_payload(services.publication_reschedule(publication=publication, at=at)))
 
     @extend_schema(responses={200: PublicationOutput, 409: CONFLICT}, description="Cancel one not yet started.")
     def delete(self, request: AuthenticatedRequest, pk: int) -> Response:

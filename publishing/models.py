@@ -83,6 +83,9 @@ class Publication(models.Model):
     # to resume a publication whose job was lost.
     next_run_at = models.DateTimeField(null=True, blank=True)
     x_username = models.CharField(max_length=50, blank=True)
+    link_last = models.BooleanField(
+        default=False, help_text="The thread's source link was moved to the last tweet when its tweets were copied."
+    )
     error_code = models.CharField(max_length=40, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     reads = models.PositiveIntegerField(default=0, help_text="Reads of X's API made for it (lookups), for the spend.")
@@ -111,6 +114,10 @@ class Publication(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE_STATUSES
+
+    def tweets_on_x(self) -> list[PublishedTweet]:
+        """Its tweets that X has (an id), from the prefetched tweets when the list was loaded with them."""
+        return [tweet for tweet in self.tweets.all() if tweet.tweet_id]
 
 
 class PublishedTweet(models.Model):

@@ -15,6 +15,7 @@ def publication_payload(publication: Publication) -> dict[str, Any]:
         "title": publication.title,
         "status": publication.status,
         "scheduled_for": publication.scheduled_for,
+        "link_last": publication.link_last,
         "created_at": publication.created_at,
         "finished_at": publication.finished_at,
         "error": (

@@ -18,7 +18,7 @@ from accounts.models import User
 from accounts.services import user_x_handle_confirm, user_x_handle_unverify
 from generator import xtext
 from generator.models import Thread
-from publishing import selectors, x_client
+from publishing import links, selectors, x_client
 from publishing.crypto import TokenUnreadable
 from publishing.errors import (
     PremiumRequired,
@@ -165,10 +165,12 @@ def _reconnect_needed(account: XAccount) -> None:
 # --- Publications -------------------------------------------------------------------------------------------
 
 
-def _tweets_of(thread: Thread) -> list[str]:
+def _tweets_of(thread: Thread, *, link_last: bool = False) -> list[str]:
     tweets = [str(text).strip() for text in thread.tweets]
     if not tweets or any(not text for text in tweets):
         raise PublishInputInvalid("This thread has an empty tweet. Fill it in or remove it before publishing.")
+    if link_last and thread.source_url:
+        tweets = links.link_moved_last(tweets, thread.source_url)
     for position, text in enumerate(tweets, start=1):
         if not xtext.is_valid(text):
             raise PublishInputInvalid(f"Tweet {position} is too long for X. Shorten it before publishing.")
@@ -210,14 +212,17 @@ def _copy_tweets(publication: Publication, tweets: list[str]) -> None:
     )
 
 
-def publication_create(*, user: User, thread: Thread, at: datetime | None, now: datetime | None = None) -> Publication:
+def publication_create(
+    *, user: User, thread: Thread, at: datetime | None, link_last: bool = False, now: datetime | None = None
+) -> Publication:
     """Publish `thread` now (`at` None: its job is queued in this transaction) or at `at`, from a copy of its tweets
-    taken now. A thread with a live publication is refused with 409 and that publication."""
+    taken now (`link_last`: with its source link moved to the last tweet). A thread with a live publication is
+    refused with 409 and that publication."""
     now = now or timezone.now()
     _check_may_publish(user=user, now=now)
     if at is not None:
         _check_time(at, now)
-    tweets = _tweets_of(thread)
+    tweets = _tweets_of(thread, link_last=link_last)
     account = selectors.x_account_for_user(user=user)
     assert account is not None  # checked above
     try:
@@ -233,6 +238,7 @@ def publication_create(*, user: User, thread: Thread, at: datetime | None, now: 
                 scheduled_for=at or now,
                 next_run_at=at or now,
                 x_username=account.username,
+                link_last=link_last,
             )
             _copy_tweets(publication, tweets)
             if at is None:
@@ -302,11 +308,33 @@ def publication_update_copy(*, publication: Publication) -> Publication:
         locked = _locked(publication)
         if locked.status != Publication.Status.SCHEDULED or locked.thread is None:
             raise PublicationConflict("Only a scheduled publication's copy can be updated.", publication=publication)
-        tweets = _tweets_of(locked.thread)
+        tweets = _tweets_of(locked.thread, link_last=locked.link_last)
         locked.tweets.all().delete()
         _copy_tweets(locked, tweets)
         locked.title = locked.thread.title[:200]
         locked.save(update_fields=["title"])
+    return selectors.publication_get_for_user(user=publication.user, pk=publication.pk)
+
+
+def publication_reschedule(
+    *, publication: Publication, at: datetime | None, now: datetime | None = None
+) -> Publication:
+    """Move a scheduled publication to another moment (the same rules as a new one), or start it now (`at` None).
+    A job already waiting for the old moment finds the new one on the row and waits again."""
+    now = now or timezone.now()
+    if at is not None:
+        _check_time(at, now)
+    with transaction.atomic():
+        locked = _locked(publication)
+        if locked.status != Publication.Status.SCHEDULED:
+            raise PublicationConflict("Only a publication that has not started can be rescheduled.", publication=locked)
+        if at is None:
+            _check_may_publish_again(user=publication.user)
+            locked.status = Publication.Status.PUBLISHING
+        locked.scheduled_for = locked.next_run_at = at or now
+        locked.save(update_fields=["status", "scheduled_for", "next_run_at"])
+        if at is None:
+            publication_wake(publication_id=locked.pk)
     return selectors.publication_get_for_user(user=publication.user, pk=publication.pk)
 
 

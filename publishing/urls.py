@@ -14,6 +14,7 @@ page_urlpatterns = [
     path("queue/", views.queue_page, name="publishing-queue"),
     path("queue/<int:pk>/cancel/", views.queue_cancel, name="publishing-cancel"),
     path("queue/<int:pk>/retry/", views.queue_retry, name="publishing-retry"),
+    path("queue/<int:pk>/reschedule/", views.queue_reschedule, name="publishing-reschedule"),
 ]
 
 # Under /api/v1/.

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -13,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.zones import zone_named
 from publishing import selectors, services, x_client
 from publishing.errors import ConnectFailed
 from publishing.models import XAccount
@@ -78,12 +82,45 @@ def x_disconnect(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def queue_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Newest first, every time on the clocks of the profile's time zone (UTC until it has one)."""
     publications = selectors.publication_list_for_user(user=request.user)[:100]
+    zone = zone_named(request.user.time_zone)
+    now = timezone.now()
     return render(
         request,
         "publishing/queue.html",
-        {"publications": publications, "available": selectors.publishing_available()},
+        {
+            "publications": publications,
+            "available": selectors.publishing_available(),
+            "zone": zone,
+            "earliest": _local_value(now + timedelta(seconds=settings.PUBLISH_MIN_LEAD_SECONDS), zone),
+        },
     )
+
+
+def _local_value(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment as a datetime-local field shows it, on the clocks of `zone`."""
+    return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+
+
+@login_required
+@require_POST
+def queue_reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The new moment comes as the field's wall-clock value, read in the profile's time zone."""
+    publication = selectors.publication_get_for_user(user=request.user, pk=pk)
+    zone = zone_named(request.user.time_zone)
+    try:
+        at = datetime.fromisoformat(request.POST.get("at", "").strip()).replace(tzinfo=zone)
+    except ValueError:
+        messages.error(request, "Pick a date and time to reschedule it to.")
+        return redirect("publishing-queue")
+    try:
+        services.publication_reschedule(publication=publication, at=at)
+    except ThreadrError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"“{publication.title}” is rescheduled to {at:%-d %b %Y, %H:%M} ({zone.key}).")
+    return redirect("publishing-queue")
 
 
 @login_required

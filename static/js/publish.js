@@ -1,6 +1,7 @@
 // "Publish to X" on a thread's page: a dialog to publish the saved thread now or at a time (in the profile's time
 // zone, shown with its UTC equivalent, sent with its offset), saying how many tweets carry a link (X charges more
-// for those). The API answers; this says what became of it, with a link to the queue or to what must come first.
+// for those) and offering to carry the article's link in the last tweet only. The API answers; this says what
+// became of it, with a link to the queue or to what must come first.
 
 import { api, ApiError, request } from "./http.js";
 import { findUrls } from "./xtext.js";
@@ -13,6 +14,7 @@ const status = document.getElementById("publish-status");
 const at = document.getElementById("publish-at");
 const confirm = document.getElementById("publish-confirm");
 const problem = document.getElementById("publish-error");
+const linkLast = document.getElementById("publish-link-last");
 
 function say(text, link) {
   status.replaceChildren(text);
@@ -51,16 +53,46 @@ function showTime() {
     chosen && !Number.isNaN(chosen.getTime()) ? `${chosen.toISOString().slice(0, 16).replace("T", " ")} UTC` : "";
 }
 
+// Each tweet's links, as the texts X would see.
+const linksOf = (text) => findUrls(text).map(([start, end]) => text.slice(start, end));
+let texts = [];
+
+const moving = () => linkLast.checked && !document.getElementById("publish-link").hidden;
+
+function summarise() {
+  const source = bar.dataset.sourceUrl;
+  const moved = moving();
+  // Moved: the tweets before the last keep only their other links, and the last one carries the article's.
+  const linked = texts.filter((text, index) => {
+    const urls = linksOf(text);
+    if (!moved) return urls.length > 0;
+    return index === texts.length - 1 || urls.some((url) => url !== source);
+  }).length;
+  document.getElementById("publish-summary").textContent =
+    `${texts.length} tweet${texts.length === 1 ? "" : "s"} as a reply chain; ` +
+    (linked ? `${linked} carr${linked === 1 ? "ies" : "y"} a link, which X charges more for.` : "none carries a link.");
+}
+
+function offerLinkLast() {
+  const source = bar.dataset.sourceUrl;
+  const early = texts
+    .slice(0, -1)
+    .map((text, index) => (source && linksOf(text).includes(source) ? index + 1 : 0))
+    .filter(Boolean);
+  document.getElementById("publish-link").hidden = early.length === 0;
+  const which = early.length === 1 ? `Tweet ${early[0]} carries` : `Tweets ${early.join(", ")} carry`;
+  document.getElementById("publish-link-offer").textContent =
+    `${which} the article's link: move it to the end of the last tweet`;
+}
+
 function open() {
   if (document.getElementById("save-state")?.dataset.state !== "saved") {
     say("Your latest edits are still being saved. Publish once it says Saved.");
     return;
   }
-  const texts = [...document.querySelectorAll("#tweet-list textarea")].map((area) => area.value);
-  const linked = texts.filter((text) => findUrls(text).length > 0).length;
-  document.getElementById("publish-summary").textContent =
-    `${texts.length} tweet${texts.length === 1 ? "" : "s"} as a reply chain; ` +
-    (linked ? `${linked} carr${linked === 1 ? "ies" : "y"} a link, which X charges more for.` : "none carries a link.");
+  texts = [...document.querySelectorAll("#tweet-list textarea")].map((area) => area.value);
+  offerLinkLast();
+  summarise();
   document.getElementById("publish-zone").textContent = zone;
   keepZone();
   at.min = localValue(new Date(Date.now() + 2 * 60_000), zone);
@@ -76,7 +108,7 @@ async function publish() {
   try {
     const publication = await api(`/api/v1/threads/${bar.dataset.threadId}/publications`, {
       method: "POST",
-      body: { at: when },
+      body: { at: when, link_last: moving() },
     });
     dialog.close();
     const count = publication.tweets.length;
@@ -84,7 +116,8 @@ async function publish() {
     const text = when
       ? `Scheduled ${what} for ${new Date(publication.scheduled_for).toLocaleString(undefined, { timeZone: zone })} (${zone}).`
       : `Publishing ${what} to X as a reply chain.`;
-    say(text, { href: bar.dataset.queueUrl, text: "Follow it in the queue" });
+    const where = publication.link_last ? " The article's link is in the last tweet." : "";
+    say(text + where, { href: bar.dataset.queueUrl, text: "Follow it in the queue" });
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     if (error.code === "invalid_input") {
@@ -102,6 +135,7 @@ async function publish() {
 if (bar && dialog && form) {
   document.getElementById("publish-open").addEventListener("click", open);
   form.addEventListener("change", showTime);
+  linkLast.addEventListener("change", summarise);
   at.addEventListener("input", showTime);
   form.addEventListener("submit", (event) => {
     if (event.submitter?.value !== "publish") return;

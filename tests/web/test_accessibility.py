@@ -1,17 +1,21 @@
-"""axe finds no serious or critical accessibility problem on the landing, pricing, history, share and account pages
-and the app's first-visit welcome, in light and dark colour schemes, with the History page's menu, dialog and toast
-open too."""
+"""axe finds no serious or critical accessibility problem on the landing, pricing, history, share, account and
+publishing queue pages and the app's first-visit welcome, in light and dark colour schemes, with the History page's
+menu, dialog and toast open too."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page
 
 from accounts.models import User
 from accounts.services import user_x_handle_confirm
 from generator import services
 from generator.models import Thread
+from publishing.models import Publication, PublishedTweet
 from tests.web.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -123,3 +127,42 @@ def test_the_history_page_has_no_serious_problem_with_its_menu_dialog_and_toast_
     assert menu_problems == []
     assert toast_problems == []
     assert dialog_problems == []
+
+
+def queue_of_every_kind(owner: User) -> None:
+    """One publication in each status, the posted ones with their tweets' ids, a failed one with X's reason."""
+    thread = shared_thread(owner)
+    for status in Publication.Status.values:
+        publication = Publication.objects.create(
+            user=owner,
+            thread=thread if status == "scheduled" else None,
+            title=f"A {status} thread",
+            status=status,
+            scheduled_for=timezone.now() + timedelta(hours=2),
+            x_username="alice_writes",
+            error_message="X refused tweet 2: Your Tweet text is too long." if status == "failed" else "",
+        )
+        for position in (1, 2):
+            posted = status == "published" or (status == "failed" and position == 1)
+            PublishedTweet.objects.create(
+                publication=publication,
+                position=position,
+                text=f"Tweet {position}",
+                status="posted" if posted else "pending",
+                tweet_id=f"18{publication.pk}{position}" if posted else "",
+            )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_publishing_queue_has_no_serious_problem_with_its_reschedule_form_open(browser, live_server, alice, scheme):
+    queue_of_every_kind(alice)
+    context = axe_context(browser, live_server, scheme)
+    page = context.new_page()
+    login(page, live_server, alice)
+    page.goto("/app/queue/")
+    page.locator(".reschedule summary").click()
+
+    problems = serious_problems(page)
+
+    context.close()
+    assert problems == []

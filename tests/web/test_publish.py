@@ -15,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
+from publishing import services
 from publishing.models import Publication
 from tests.fakes import x_server
 from tests.publishing.conftest import KEY, connect, make_thread
@@ -49,8 +50,9 @@ def test_a_premium_user_publishes_a_thread_and_finds_it_in_the_queue(browser, li
     page.screenshot(path=screenshot_dir / "publish-thread.png")
     page.get_by_role("link", name="Follow it in the queue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Publishing queue")
-    expect(page.get_by_role("cell", name=thread.title)).to_be_visible()
-    expect(page.get_by_role("cell", name="Publishing", exact=True)).to_be_visible()
+    item = page.get_by_role("listitem", name=thread.title)
+    expect(item).to_contain_text("Publishing")
+    expect(item).to_contain_text("3 tweets")
     assert problems == []
 
 
@@ -154,6 +156,77 @@ def test_scheduling_uses_the_zone_on_the_profile_over_the_browsers(browser, live
     assert detections == []
     bob.refresh_from_db()
     assert bob.time_zone == "Asia/Tokyo"
+    assert problems == []
+
+
+def test_the_dialog_offers_to_carry_the_articles_link_in_the_last_tweet(browser, live_server, bob, fake_x):
+    connect(bob, fake_x)
+    url = "https://blog.example.com/build-times"
+    thread = make_thread(bob, 3)
+    thread.source_url = url
+    thread.set_tweets([f"We cut build times by 70%.\n\n{url}", "We cached dependencies.", "Then we split the suite."])
+    thread.save()
+    problems = PageProblems()
+    page = open_page(browser, problems, width=390, height=844, base_url=live_server.url)
+    login(page, live_server, bob)
+    page.goto(f"/app/threads/{thread.pk}/")
+
+    page.get_by_role("button", name="Publish to X").click()
+    dialog = page.get_by_role("dialog")
+    offer = dialog.get_by_label("Tweet 1 carries the article's link: move it to the end of the last tweet")
+    expect(offer).not_to_be_checked()
+    offer.check()
+    dialog.get_by_role("button", name="Publish now").click()
+
+    expect(page.locator("#publish-status")).to_contain_text("The article's link is in the last tweet.")
+    tweets = list(Publication.objects.get().tweets.order_by("position").values_list("text", flat=True))
+    assert tweets == ["We cut build times by 70%.", "We cached dependencies.", f"Then we split the suite.\n\n{url}"]
+    assert problems == []
+
+
+def test_a_thread_linking_only_at_the_end_is_not_offered_a_move(browser, live_server, bob, fake_x):
+    connect(bob, fake_x)
+    thread = make_thread(bob, 2)
+    thread.source_url = "https://blog.example.com/build-times"
+    thread.set_tweets(["We cut build times by 70%.", "Read it all: https://blog.example.com/build-times"])
+    thread.save()
+    problems = PageProblems()
+    page = open_page(browser, problems, width=1280, height=800, base_url=live_server.url)
+    login(page, live_server, bob)
+    page.goto(f"/app/threads/{thread.pk}/")
+
+    page.get_by_role("button", name="Publish to X").click()
+
+    expect(page.get_by_role("dialog")).to_contain_text("2 tweets as a reply chain; 1 carries a link")
+    expect(page.get_by_role("checkbox")).to_have_count(0)
+    assert problems == []
+
+
+def test_a_scheduled_publication_is_rescheduled_from_the_queue(browser, live_server, bob, fake_x):
+    connect(bob, fake_x)
+    bob.time_zone = "Europe/Paris"
+    bob.save(update_fields=["time_zone"])
+    publication = services.publication_create(
+        user=bob, thread=make_thread(bob, 2, title="Friday notes"), at=timezone.now() + timedelta(hours=3)
+    )
+    paris = ZoneInfo("Europe/Paris")
+    when = (timezone.now() + timedelta(days=3)).astimezone(paris).replace(hour=8, minute=15, second=0, microsecond=0)
+    problems = PageProblems()
+    page = open_page(browser, problems, width=390, height=844, base_url=live_server.url)
+    login(page, live_server, bob)
+    page.goto("/app/queue/")
+
+    page.get_by_text("Reschedule", exact=False).first.click()
+    page.get_by_label("New date and time").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Save the new time").click()
+
+    expect(page.locator(".messages")).to_contain_text(
+        f"“Friday notes” is rescheduled to {when:%-d %b %Y}, 08:15 (Europe/Paris)."
+    )
+    expect(page.get_by_role("listitem", name="Friday notes")).to_contain_text(f"For {when:%a %-d %b %Y}, 08:15")
+    page.screenshot(path="/tmp/q1.png", full_page=True)
+    publication.refresh_from_db()
+    assert publication.scheduled_for == when
     assert problems == []
 
 
