@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.jobs.tasks import record
-from tests.jobs.workers import Workers
+from tests.jobs.workers import Workers, clear_queue
 from tests.threadr.test_metrics import TOKEN, scrape
 from threadr.lib import jobs
 
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_exports_queue_depth_and_the_oldest_due_jobs_wait(client, settings) -> None:
     settings.METRICS_TOKEN = TOKEN
+    clear_queue()  # jobs a transactional test left behind (rolled back with this test)
     now = timezone.now()
     jobs.defer(record, note="waiting for five minutes", at=now - timedelta(minutes=5))
     jobs.defer(record, note="due now")

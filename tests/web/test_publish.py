@@ -230,6 +230,32 @@ def test_a_scheduled_publication_is_rescheduled_from_the_queue(browser, live_ser
     assert problems == []
 
 
+def test_the_queue_follows_a_publication_until_it_is_on_x(browser, live_server, bob, fake_x):
+    connect(bob, fake_x)
+    publication = services.publication_create(user=bob, thread=make_thread(bob, 2, title="Monday notes"), at=None)
+    problems = PageProblems()
+    page = open_page(browser, problems, width=1280, height=800, base_url=live_server.url)
+    login(page, live_server, bob)
+    page.goto("/app/queue/")
+    item = page.get_by_role("listitem", name="Monday notes")
+    expect(item).to_contain_text("Publishing")
+    page.locator("#queue").evaluate("node => { node.dataset.refreshMs = '200'; }")
+
+    # What a worker leaves once both tweets are on X.
+    for position, tweet_id in ((1, "1860000000000000001"), (2, "1860000000000000002")):
+        publication.tweets.filter(position=position).update(
+            status="posted", tweet_id=tweet_id, posted_at=timezone.now()
+        )
+    Publication.objects.filter(pk=publication.pk).update(status="published", finished_at=timezone.now())
+
+    expect(item).to_contain_text("Published", timeout=10_000)
+    expect(item.get_by_role("link", name="Tweet 2 on X")).to_have_attribute(
+        "href", "https://x.com/threadr_writer/status/1860000000000000002"
+    )
+    expect(page.locator("#queue-announcer")).to_have_text("Monday notes: Published.")
+    assert problems == []
+
+
 def test_a_threads_page_with_publishing_weighs_under_60_kb_gzipped(browser, live_server, bob, fake_x):
     connect(bob, fake_x)
     thread = make_thread(bob, 2)
