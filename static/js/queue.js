@@ -1,8 +1,10 @@
 // The publishing queue follows a publication on its way to X: while one is publishing, the list is asked for again
 // every few seconds (the same server-rendered page) and put in place, and a change of status is announced. It
-// waits while a reschedule form is open or the tab is hidden, and stops once nothing is on its way.
+// waits while a reschedule form is open or the tab is hidden, and stops once nothing is on its way. A profile
+// without a time zone takes this browser's, and the list is shown again on its clocks.
 
 import { request } from "./http.js";
+import { browserZone } from "./zoned-time.js";
 
 const list = document.getElementById("queue");
 const announcer = document.getElementById("queue-announcer");
@@ -41,4 +43,16 @@ async function refresh() {
   if (onItsWay()) setTimeout(refresh, every());
 }
 
-if (list && onItsWay()) setTimeout(refresh, every());
+async function takeBrowserZone() {
+  try {
+    await request("/accounts/settings/time-zone/detect/", { method: "POST", body: { time_zone: browserZone() } });
+  } catch {
+    // The list stays on UTC, as it says, and is still followed.
+    if (onItsWay()) setTimeout(refresh, every());
+    return;
+  }
+  await refresh();
+}
+
+if (list?.hasAttribute("data-zone-unset")) takeBrowserZone();
+else if (list && onItsWay()) setTimeout(refresh, every());

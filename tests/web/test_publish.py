@@ -256,6 +256,25 @@ def test_the_queue_follows_a_publication_until_it_is_on_x(browser, live_server, 
     assert problems == []
 
 
+def test_the_queue_takes_the_browsers_time_zone_when_the_profile_has_none(browser, live_server, bob, fake_x):
+    connect(bob, fake_x)
+    services.publication_create(
+        user=bob, thread=make_thread(bob, 2, title="Weekly notes"), at=timezone.now() + timedelta(days=2)
+    )
+    publication = Publication.objects.get()
+    tokyo = publication.scheduled_for.astimezone(ZoneInfo("Asia/Tokyo"))
+    problems = PageProblems()
+    page = open_page(browser, problems, width=1280, height=800, base_url=live_server.url, timezone_id="Asia/Tokyo")
+    login(page, live_server, bob)
+
+    page.goto("/app/queue/")
+
+    expect(page.get_by_text("Times are in your time zone, Asia/Tokyo.")).to_be_visible()
+    expect(page.get_by_role("listitem", name="Weekly notes")).to_contain_text(f"For {tokyo:%a %-d %b %Y, %H:%M}")
+    assert User.objects.get(pk=bob.pk).time_zone == "Asia/Tokyo"
+    assert problems == []
+
+
 def test_a_threads_page_with_publishing_weighs_under_60_kb_gzipped(browser, live_server, bob, fake_x):
     connect(bob, fake_x)
     thread = make_thread(bob, 2)
