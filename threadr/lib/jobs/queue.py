@@ -14,8 +14,6 @@ from procrastinate import App, BaseRetryStrategy, RetryDecision, exceptions
 from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.jobs import Job
-from procrastinate.manager import JobManager
-from procrastinate.tasks import configure_task
 
 from threadr.lib.jobs import PERIODIC_QUEUE, Backoff, RetryLater, Task, declared_tasks, periodic_tasks
 
@@ -23,8 +21,9 @@ logger = logging.getLogger(__name__)
 
 # Jobs are written through Django's connection, so they join the caller's transaction. Procrastinate's app uses
 # Django's connection too, except in a worker, where the `procrastinate` command swaps in a pooled connector of its
-# own: a task that defers a job would then queue it outside its transaction. This manager always joins it.
-_job_manager = JobManager(connector=DjangoConnector())
+# own: a task that defers a job would then queue it outside its transaction. This app only defers and cancels (by
+# task name, so it needs no task of its own), and always through Django's connection.
+_deferring = App(connector=DjangoConnector())
 
 
 def defer(task: Task, *, at: datetime | None, once: str | None, kwargs: dict[str, Any]) -> int | None:
@@ -37,14 +36,12 @@ def defer(task: Task, *, at: datetime | None, once: str | None, kwargs: dict[str
     if waiting is not None and not _later(waiting.scheduled_at, than=at):
         return None
     if waiting is not None:
-        _job_manager.cancel_job_by_id(waiting.id)
+        _deferring.job_manager.cancel_job_by_id(waiting.id)
     return _defer(task, at=at, once=once, kwargs=kwargs)
 
 
 def _defer(task: Task, *, at: datetime | None, once: str | None, kwargs: dict[str, Any]) -> int | None:
-    deferrer = configure_task(
-        name=task.name, job_manager=_job_manager, queue=task.queue, schedule_at=at, queueing_lock=once
-    )
+    deferrer = _deferring.configure_task(task.name, queue=task.queue, schedule_at=at, queueing_lock=once)
     try:
         # A savepoint: a job refused for its `once` key must not break the caller's transaction.
         with transaction.atomic():
