@@ -111,7 +111,9 @@ def paused_until(*, now: datetime | None = None) -> datetime | None:
     now = now or timezone.now()
     _, _, month_start, month_end = quota_windows(now)
     if settings.PUBLISHING_PAUSED:
-        return now + _KILL_SWITCH_RECHECK
+        # The switch has no end of its own: waiting publications look again at every sweep, so turning it off (and
+        # restarting) lets them carry on within one.
+        return now + timedelta(seconds=settings.PUBLISH_SWEEP_SECONDS)
     pause = PublishingPause.objects.filter(until__gt=now).order_by("-until").first()
     if pause is not None:
         return pause.until
@@ -119,10 +121,6 @@ def paused_until(*, now: datetime | None = None) -> datetime | None:
     if ceiling and estimated_spend_usd(since=month_start, until=month_end) >= ceiling:
         return month_end
     return None
-
-
-# With the kill switch on, waiting publications look again this often (the switch has no end time of its own).
-_KILL_SWITCH_RECHECK = timedelta(minutes=5)
 
 
 def x_account_for_export(*, user: User) -> dict[str, object] | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from publishing import runner
 from publishing.models import Publication, PublishedTweet, PublishingPause
@@ -164,6 +165,11 @@ def test_the_kill_switch_holds_every_publication_without_calling_x(bob, connecte
 
     assert step.next_at is not None
     assert x.tweet_calls == 0
+    # It looks again at the next sweep, so lifting the switch shows within one.
+    assert step.next_at <= timezone.now() + timedelta(seconds=settings.PUBLISH_SWEEP_SECONDS)
+    settings.PUBLISHING_PAUSED = False
+    drive(publication)
+    assert x.tweet_calls == 2
 
 
 def test_a_spend_ceiling_reached_pauses_publishing_until_next_month(bob, connected, x, settings):
