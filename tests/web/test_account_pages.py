@@ -193,7 +193,10 @@ def test_the_delete_page_asks_for_the_password_and_keeps_the_account_on_a_wrong_
     page.goto("/accounts/settings/")
 
     page.get_by_role("link", name="Delete my account…").click()
-    page.get_by_label("Enter your password to confirm").fill("wrong")
+    password = page.get_by_label("Enter your password to confirm")
+    password.fill("wrong")
+    page.get_by_role("button", name="Show password").click()  # check what was typed before deleting for good
+    expect(password).to_have_attribute("type", "text")
     page.get_by_role("button", name="Delete my account").click()
 
     expect(page.get_by_role("alert")).to_have_text("That password is not right. Nothing was deleted.")
