@@ -121,8 +121,11 @@ class Publication(models.Model):
         return self.status in self.LIVE_STATUSES
 
     def tweets_on_x(self) -> list[PublishedTweet]:
-        """Its tweets that X has (an id), from the prefetched tweets when the list was loaded with them."""
-        return [tweet for tweet in self.tweets.all() if tweet.tweet_id]
+        """Its tweets that X has (an id, and not deleted from X since), from the prefetched tweets when the list was
+        loaded with them."""
+        return [
+            tweet for tweet in self.tweets.all() if tweet.tweet_id and tweet.status != PublishedTweet.Status.DELETED
+        ]
 
     # Read from the tweets as listed (prefetched by the selectors), so the queue page asks nothing more per row.
     @property
