@@ -1,5 +1,6 @@
-"""The publishing API: publish a thread now or at a time, list and read publications, cancel, retry, and take a
-fresh copy of a scheduled one's thread. Every endpoint answers 503 `publishing_unavailable` without X_CLIENT_ID."""
+"""The publishing API: publish a thread now or at a time, list and read publications, cancel, retry, take a
+fresh copy of a scheduled one's thread, and delete a posted one from X. Every endpoint answers 503
+`publishing_unavailable` without X_CLIENT_ID."""
 
 from __future__ import annotations
 
@@ -173,3 +174,23 @@ class PublicationUpdateCopyApi(PublishingApi):
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         publication = selectors.publication_get_for_user(user=request.user, pk=pk)
         return Response(publication_payload(services.publication_update_copy(publication=publication)))
+
+
+class PublicationDeleteFromXApi(PublishingApi):
+    @extend_schema(
+        request=None,
+        responses={
+            202: PublicationOutput,
+            409: CONFLICT,
+            503: OpenApiResponse(description="Publishing is not available on this server."),
+        },
+        description=(
+            "Delete from X: the posted tweets are deleted from X by the job queue, last first, while the publication "
+            "is `deleting`; it ends `deleted`, or back at `published`/`failed` with `error.code` `x_delete_failed` "
+            "if X refuses one. Only a `published` or `failed` publication with posted tweets; the thread stays."
+        ),
+    )
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        publication = selectors.publication_get_for_user(user=request.user, pk=pk)
+        deleting = services.publication_delete_from_x(publication=publication)
+        return Response(publication_payload(deleting), status=status.HTTP_202_ACCEPTED)

@@ -69,8 +69,13 @@ class Publication(models.Model):
         PUBLISHED = "published"
         FAILED = "failed"
         CANCELLED = "cancelled"
+        DELETING = "deleting", "Deleting from X"
+        DELETED = "deleted", "Deleted from X"
 
     LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHING)
+    # What the runner still has work for: the live ones, and one whose tweets are being deleted from X (not live:
+    # its thread may be published again meanwhile).
+    WORKING_STATUSES = (*LIVE_STATUSES, Status.DELETING)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publications")
     thread = models.ForeignKey(
@@ -116,19 +121,41 @@ class Publication(models.Model):
         return self.status in self.LIVE_STATUSES
 
     def tweets_on_x(self) -> list[PublishedTweet]:
-        """Its tweets that X has (an id), from the prefetched tweets when the list was loaded with them."""
-        return [tweet for tweet in self.tweets.all() if tweet.tweet_id]
+        """Its tweets that X has (an id, and not deleted from X since), from the prefetched tweets when the list was
+        loaded with them."""
+        return [
+            tweet for tweet in self.tweets.all() if tweet.tweet_id and tweet.status != PublishedTweet.Status.DELETED
+        ]
+
+    # Read from the tweets as listed (prefetched by the selectors), so the queue page asks nothing more per row.
+    @property
+    def posted_count(self) -> int:
+        return sum(1 for tweet in self.tweets.all() if tweet.status == PublishedTweet.Status.POSTED)
+
+    @property
+    def has_deleted_tweets(self) -> bool:
+        return any(tweet.status == PublishedTweet.Status.DELETED for tweet in self.tweets.all())
+
+    @property
+    def can_delete_from_x(self) -> bool:
+        """Whether "Delete from X" is offered: it has ended with tweets on X (again after a refusal, too)."""
+        return self.status in (self.Status.PUBLISHED, self.Status.FAILED) and self.posted_count > 0
 
 
 class PublishedTweet(models.Model):
     """One tweet of a publication, in order. `sending_since` is set (and committed) before the request to X leaves
-    and cleared once the outcome is saved: found set by a later run, it means X may have the tweet."""
+    and cleared once the outcome is saved: found set by a later run, it means X may have the tweet. Deleting from X
+    marks it the same way while its delete request is out (`publishing.deletion`)."""
 
     class Status(models.TextChoices):
         PENDING = "pending"
         POSTED = "posted"
         FAILED = "failed"
         UNKNOWN = "unknown"
+        DELETED = "deleted"  # was posted, then deleted from X at the person's request (never posted again)
+
+    # Tweets X took (and billed), whether or not they are still there.
+    SENT_STATUSES = (Status.POSTED, Status.DELETED)
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="tweets")
     position = models.PositiveSmallIntegerField()
@@ -137,7 +164,9 @@ class PublishedTweet(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     tweet_id = models.CharField(max_length=32, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Sends whose outcome left it unknown.")
-    unsent_tries = models.PositiveSmallIntegerField(default=0, help_text="Sends that never reached X, in a row.")
+    unsent_tries = models.PositiveSmallIntegerField(
+        default=0, help_text="Sends that never reached X (or deletes X did not answer), in a row."
+    )
     first_attempt_at = models.DateTimeField(null=True, blank=True)
     sending_since = models.DateTimeField(null=True, blank=True)
     may_exist = models.BooleanField(default=False, help_text="An earlier attempt may have posted it: look first.")
@@ -153,7 +182,10 @@ class PublishedTweet(models.Model):
         return f"{self.publication_id}#{self.position} {self.status}"
 
     def url(self, username: str) -> str:
-        return f"https://x.com/{username or 'i'}/status/{self.tweet_id}" if self.tweet_id else ""
+        """Its address on X; none once it is deleted from there."""
+        if not self.tweet_id or self.status == self.Status.DELETED:
+            return ""
+        return f"https://x.com/{username or 'i'}/status/{self.tweet_id}"
 
     @property
     def x_url(self) -> str:

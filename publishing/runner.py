@@ -72,6 +72,10 @@ class Claim:
 def publication_step(*, publication_id: int, now: datetime | None = None) -> Step:
     now = now or timezone.now()
     head = Publication.objects.filter(pk=publication_id).values("user_id", "status").first()
+    if head is not None and head["status"] == Publication.Status.DELETING:
+        from publishing import deletion  # built on this module's steps and timings
+
+        return deletion.publication_delete_step(publication_id=publication_id, now=now)
     if head is None or head["status"] not in Publication.LIVE_STATUSES:
         return Step()
     paused = selectors.paused_until(now=now)
@@ -355,8 +359,8 @@ def _pause(*, until: datetime) -> None:
 
 
 def publications_due(*, now: datetime | None = None) -> list[int]:
-    """The sweep's list: scheduled publications whose time has come, and publishing ones whose next step is due
-    (their job was lost: a worker died, or the queue was cleared)."""
+    """The sweep's list: scheduled publications whose time has come, and publishing or deleting ones whose next step
+    is due (their job was lost: a worker died, or the queue was cleared)."""
     now = now or timezone.now()
-    due = Publication.objects.filter(status__in=Publication.LIVE_STATUSES, next_run_at__lte=now)
+    due = Publication.objects.filter(status__in=Publication.WORKING_STATUSES, next_run_at__lte=now)
     return list(due.order_by("next_run_at").values_list("pk", flat=True)[:500])

@@ -93,7 +93,7 @@ def publish_allowance_for(*, user: User, now: datetime | None = None) -> Publish
 def estimated_spend_usd(*, since: datetime, until: datetime) -> float:
     """X's pay-per-use bill for posts and lookups in a window, at the configured prices."""
     posted = PublishedTweet.objects.filter(
-        status=PublishedTweet.Status.POSTED, posted_at__gte=since, posted_at__lt=until
+        status__in=PublishedTweet.SENT_STATUSES, posted_at__gte=since, posted_at__lt=until
     )
     with_url = posted.filter(has_url=True).count()
     plain = posted.count() - with_url
@@ -166,7 +166,9 @@ def publishing_per_day(*, since: datetime, until: datetime) -> dict[date, Publis
         .annotate(n=Count("pk"), reads=Sum("reads"))
     )
     posted = (
-        PublishedTweet.objects.filter(status=PublishedTweet.Status.POSTED, posted_at__gte=since, posted_at__lt=until)
+        PublishedTweet.objects.filter(
+            status__in=PublishedTweet.SENT_STATUSES, posted_at__gte=since, posted_at__lt=until
+        )
         .annotate(day=TruncDate("posted_at", tzinfo=UTC))
         .values("day")
         .annotate(linked=Count("pk", filter=Q(has_url=True)), plain=Count("pk", filter=Q(has_url=False)))

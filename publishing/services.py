@@ -1,5 +1,6 @@
-"""Publishing's writes: linking and unlinking an X account, keeping its tokens fresh, and making, cancelling,
-retrying and updating publications. The posting itself is `publishing.runner`."""
+"""Publishing's writes: linking and unlinking an X account, keeping its tokens fresh, making, cancelling, retrying
+and updating publications, and deleting their tweets from X. The posting itself is `publishing.runner`, the deleting
+`publishing.deletion`."""
 
 from __future__ import annotations
 
@@ -280,6 +281,7 @@ def publication_retry(*, publication: Publication, now: datetime | None = None) 
         locked = _locked(publication)
         if locked.status != Publication.Status.FAILED:
             raise PublicationConflict("Only a failed publication can be retried.", publication=publication)
+        _check_nothing_deleted(locked)
         _check_may_publish_again(user=publication.user)
         locked.tweets.exclude(status=PublishedTweet.Status.POSTED).update(
             status=PublishedTweet.Status.PENDING, attempts=0, error_message="", sending_since=None
@@ -343,3 +345,41 @@ def publications_cancel_all_for_user(*, user: User) -> int:
     return Publication.objects.filter(user=user, status__in=Publication.LIVE_STATUSES).update(
         status=Publication.Status.CANCELLED, finished_at=timezone.now(), next_run_at=None
     )
+
+
+# --- Deleting from X ----------------------------------------------------------------------------------------
+
+
+def publication_delete_from_x(*, publication: Publication, now: datetime | None = None) -> Publication:
+    """Delete from X: queue the deletion of a published (or failed part-way) chain's tweets from X, last first
+    (`publishing.deletion` does it on the job queue). The thread and this record stay in Threadr. Neither premium nor
+    a free monthly slot is needed to take one's own posts down, only a working X connection."""
+    now = now or timezone.now()
+    if not selectors.publishing_available():
+        raise PublishingUnavailable()
+    with transaction.atomic():
+        locked = _locked(publication)
+        if not locked.can_delete_from_x:
+            raise PublicationConflict(
+                "Only a published or failed publication with tweets on X can be deleted from X.",
+                publication=publication,
+            )
+        account = selectors.x_account_for_user(user=publication.user)
+        if account is None or account.status != XAccount.Status.CONNECTED:
+            raise XNotConnected("Reconnect your X account in your account settings, then delete from X.")
+        locked.status = Publication.Status.DELETING
+        locked.error_code = locked.error_message = ""
+        locked.next_run_at = now
+        locked.save(update_fields=["status", "error_code", "error_message", "next_run_at"])
+        publication_wake(publication_id=locked.pk)
+    return selectors.publication_get_for_user(user=publication.user, pk=publication.pk)
+
+
+def _check_nothing_deleted(publication: Publication) -> None:
+    """A retry would post the chain's missing tweets as replies to ones deleted from X: never."""
+    if publication.tweets.filter(status=PublishedTweet.Status.DELETED).exists():
+        raise PublicationConflict(
+            "Some of this publication's tweets were deleted from X, so it can't be resumed. Publish the thread again.",
+            publication=publication,
+            code="publication_deleted_from_x",
+        )

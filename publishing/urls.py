@@ -15,6 +15,7 @@ page_urlpatterns = [
     path("queue/<int:pk>/cancel/", views.queue_cancel, name="publishing-cancel"),
     path("queue/<int:pk>/retry/", views.queue_retry, name="publishing-retry"),
     path("queue/<int:pk>/reschedule/", views.queue_reschedule, name="publishing-reschedule"),
+    path("queue/<int:pk>/delete-from-x/", views.queue_delete_from_x, name="publishing-delete-from-x"),
 ]
 
 # Under /api/v1/.
@@ -24,4 +25,9 @@ api_urlpatterns = [
     path("publications/<int:pk>", api.PublicationDetailApi.as_view(), name="api-publication"),
     path("publications/<int:pk>/retry", api.PublicationRetryApi.as_view(), name="api-publication-retry"),
     path("publications/<int:pk>/update-copy", api.PublicationUpdateCopyApi.as_view(), name="api-publication-copy"),
+    path(
+        "publications/<int:pk>/delete-from-x",
+        api.PublicationDeleteFromXApi.as_view(),
+        name="api-publication-delete-from-x",
+    ),
 ]

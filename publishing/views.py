@@ -1,4 +1,5 @@
-"""Linking an X account (OAuth 2.0 with PKCE: connect, callback, disconnect) and the publishing queue page."""
+"""Linking an X account (OAuth 2.0 with PKCE: connect, callback, disconnect) and the publishing queue page with
+its actions."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.zones import zone_named
@@ -147,3 +148,22 @@ def queue_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"“{publication.title}” carries on from its first unposted tweet.")
     return redirect("publishing-queue")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def queue_delete_from_x(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Asks first, on a page of its own (no script needed), then queues the deletion and goes back to the queue."""
+    publication = selectors.publication_get_for_user(user=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            services.publication_delete_from_x(publication=publication)
+        except ThreadrError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, f"Deleting “{publication.title}” from X, last tweet first.")
+        return redirect("publishing-queue")
+    if not publication.can_delete_from_x:
+        messages.error(request, "Only a published or failed publication with tweets on X can be deleted from X.")
+        return redirect("publishing-queue")
+    return render(request, "publishing/delete_from_x.html", {"publication": publication})

@@ -287,12 +287,34 @@ def recent_tweets(*, access_token: str, user_id: str, since: datetime) -> list[T
     return found
 
 
-def delete_tweet(*, access_token: str, tweet_id: str) -> bool:
+# What became of one DELETE /2/tweets/:id (a 5xx or no answer raises XUnavailable: deleting again is harmless).
+@dataclass(frozen=True)
+class Deleted:
+    already_gone: bool  # X had no such post any more (deleted on X, or never there)
+
+
+DeleteOutcome = Deleted | RateLimited | Unauthorized | Rejected
+
+
+def delete_tweet(*, access_token: str, tweet_id: str) -> DeleteOutcome:
     try:
         with _api(access_token) as client:
             response = client.delete(f"/2/tweets/{tweet_id}")
     except httpx2.HTTPError as error:
         raise XUnavailable(f"X could not be reached ({type(error).__name__}).") from None
-    if response.status_code >= 500:
-        raise XUnavailable(f"X answered {response.status_code}.")
-    return response.status_code in (200, 404)
+    status = response.status_code
+    if status >= 500:
+        raise XUnavailable(f"X answered {status}.")
+    if status == 404:
+        return Deleted(already_gone=True)
+    if status == 200:
+        try:
+            deleted = response.json()["data"]["deleted"]
+        except (ValueError, KeyError, TypeError):
+            raise XUnavailable("X's answer could not be read.") from None
+        return Deleted(already_gone=deleted is not True)
+    if status == 429:
+        return RateLimited(reset_at=_latest_reset(response), app_cap_spent=False)
+    if status == 401:
+        return Unauthorized(_message(response))
+    return Rejected(_message(response))

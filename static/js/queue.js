@@ -1,7 +1,7 @@
-// The publishing queue follows a publication on its way to X: while one is publishing, the list is asked for again
-// every few seconds (the same server-rendered page) and put in place, and a change of status is announced. It
-// waits while a reschedule form is open or the tab is hidden, and stops once nothing is on its way. A profile
-// without a time zone takes this browser's, and the list is shown again on its clocks.
+// The publishing queue follows a publication on its way to X (or off it): while one is publishing or deleting,
+// the list is asked for again every few seconds (the same server-rendered page) and put in place, and a change of
+// status is announced. It waits while a reschedule form is open or the tab is hidden, and stops once nothing is on
+// its way. A profile without a time zone takes this browser's, and the list is shown again on its clocks.
 
 import { request } from "./http.js";
 import { browserZone } from "./zoned-time.js";

@@ -2,8 +2,9 @@
 
 Posts (`POST /2/tweets`) can fail before anything is stored (`fail_tweets`, `rate_limit_tweets`, `drop_tweets`)
 or after the post is stored (`accept_then_hang`, `accept_then_drop`): the cases where the client cannot know
-whether it posted. Faults of different kinds queue separately, so `fail_tweets()` then `accept_then_hang()` makes
-the next post fail and the one after it hang.
+whether it posted. Deletes can fail or be rate limited before anything is deleted (`fail_deletes`,
+`rate_limit_deletes`). Faults of different kinds queue separately, so `fail_tweets()` then `accept_then_hang()`
+makes the next post fail and the one after it hang.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ ACCEPTED = "accepted"  # checked once a post is stored: hang or drop instead of 
 ARRIVAL = "arrival"  # checked before a post's request is read
 AUTH = "auth"  # checked before any API call's token
 TIMELINE = "timeline"  # checked before a timeline read
+DELETE = "delete"  # checked before a post is deleted
 
 
 class XFaults:
@@ -64,6 +66,14 @@ class XFaults:
     def rate_limit_timeline(self, times: int = 1, *, reset_in: int = 900) -> None:
         """The next timeline reads answer 429, resetting `reset_in` seconds from now."""
         self._add(TIMELINE, times, kind="429", resets=(reset_in, None, None))
+
+    def fail_deletes(self, status: int = 503, times: int = 1, *, detail: str | None = None) -> None:
+        """The next deletes answer `status` (with `detail` as X's words, if given) and delete nothing."""
+        self._add(DELETE, times, kind="fail", status=status, detail=detail)
+
+    def rate_limit_deletes(self, times: int = 1, *, reset_in: int = 900) -> None:
+        """The next deletes answer 429, resetting `reset_in` seconds from now."""
+        self._add(DELETE, times, kind="429", resets=(reset_in, None, None))
 
     def pending_faults(self) -> int:
         """How many scripted faults have not met their request yet."""

@@ -14,11 +14,12 @@ Endpoints: `GET /i/oauth2/authorize` (answers at once with the redirect a user's
   `x-user-limit-24hour-*` and `x-app-limit-24hour-*` triples when those caps are set.
 
 Tests script faults (`x_faults.py`: `fail_tweets`, `rate_limit_tweets`, `accept_then_hang`, `accept_then_drop`,
-`drop_tweets`, `refuse_auth`, `fail_timeline`, `rate_limit_timeline`), tune `posts` (`tweet_limit`,
-`user_daily_limit`, `app_daily_limit`, `timeline_lag`, and `duplicate_window = 0` to see a post made twice rather
-than X's refusal of the second) and read the state: `posted(user)`, `sent_texts()`, `tweet_calls`,
-`calls(method, path)`, `requests`, `tokens_of(user, kind)`, `oauth.authorize_requests`. `on_request` and
-`on_tweet` let a test act at the moment a request arrives or a post is stored (hold it, kill a worker).
+`drop_tweets`, `refuse_auth`, `fail_timeline`, `rate_limit_timeline`, `fail_deletes`, `rate_limit_deletes`), tune
+`posts` (`tweet_limit`, `user_daily_limit`, `app_daily_limit`, `timeline_lag`, and `duplicate_window = 0` to see a
+post made twice rather than X's refusal of the second) and read the state: `posted(user)`, `sent_texts()`,
+`deleted_ids()`, `tweet_calls`, `calls(method, path)`, `requests`, `tokens_of(user, kind)`,
+`oauth.authorize_requests`. `on_request` and `on_tweet` let a test act at the moment a request arrives or a post is
+stored (hold it, kill a worker).
 
 Test modules bind the fixture (`fake_x = x_server.fake_x`); it points the X_* settings at the server. For worker
 processes, pass `fake.settings()` as environment variables.
@@ -42,7 +43,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
-from tests.fakes.x_faults import ACCEPTED, ARRIVAL, AUTH, TIMELINE, TWEET, XFaults, forced_limit_headers
+from tests.fakes.x_faults import ACCEPTED, ARRIVAL, AUTH, DELETE, TIMELINE, TWEET, XFaults, forced_limit_headers
 from tests.fakes.x_oauth import XError, XOAuth, problem
 from tests.fakes.x_tweets import Tweet, XTweets
 
@@ -162,6 +163,11 @@ class FakeX(XFaults):
         """How many `POST /2/tweets` requests arrived, refused and dropped ones included."""
         return self.calls("POST", "/2/tweets")
 
+    def deleted_ids(self) -> list[str]:
+        """The ids of every delete request that arrived, in order, refused ones included."""
+        with self.lock:
+            return [request.path.rsplit("/", 1)[-1] for request in self.requests if request.method == "DELETE"]
+
     def sent_texts(self) -> list[str]:
         """The text of every post request that was read, in order, refused ones included."""
         with self.lock:
@@ -229,6 +235,7 @@ class FakeX(XFaults):
             return self._post(self.oauth.bearer(authorization, needs=TWEET_SCOPES).user_id, request.body)
         if method == "DELETE" and parts[:2] == ["2", "tweets"] and len(parts) == 3:
             user_id = self.oauth.bearer(authorization, needs=TWEET_SCOPES).user_id
+            _raise_scripted(self.take_fault(DELETE))
             return Answer(200, self.posts.delete(user_id, parts[2]))
         if method == "GET" and parts[:2] == ["2", "users"] and parts[3:] == ["tweets"]:
             reader = self.oauth.bearer(authorization, needs=READ_SCOPES).user_id
@@ -253,7 +260,7 @@ class FakeX(XFaults):
 
 def _raise_scripted(fault: dict[str, Any]) -> None:
     if fault.get("kind") == "fail":
-        raise problem(fault["status"], HTTPStatus(fault["status"]).phrase)
+        raise problem(fault["status"], HTTPStatus(fault["status"]).phrase, fault.get("detail"))
     if fault.get("kind") == "429":
         raise XError(429, problem(429, "Too Many Requests").body, forced_limit_headers(fault["resets"]))
 

@@ -1,6 +1,6 @@
 """axe finds no serious or critical accessibility problem on the landing, pricing, history, share, account and
-publishing queue pages and the app's first-visit welcome, in light and dark colour schemes, with the History page's
-menu, dialog and toast open too."""
+publishing queue pages (and the queue's "Delete from X" confirmation) and the app's first-visit welcome, in light
+and dark colour schemes, with the History page's menu, dialog and toast open too."""
 
 from __future__ import annotations
 
@@ -165,4 +165,21 @@ def test_the_publishing_queue_has_no_serious_problem_with_its_reschedule_form_op
     problems = serious_problems(page)
 
     context.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_delete_from_x_confirmation_has_no_serious_problem(browser, live_server, alice, scheme):
+    queue_of_every_kind(alice)
+    published = Publication.objects.get(user=alice, status="published")
+    context = axe_context(browser, live_server, scheme)
+    page = context.new_page()
+    login(page, live_server, alice)
+    page.goto(f"/app/queue/{published.pk}/delete-from-x/")
+
+    shown = page.get_by_text("This deletes 2 tweets from X, last first.").is_visible()
+    problems = serious_problems(page)
+
+    context.close()
+    assert shown
     assert problems == []

@@ -118,7 +118,7 @@ class BusinessCollector:
         )
         for row in rows.order_by():
             counts[row["status"]] = row["n"]
-            if row["status"] in Publication.LIVE_STATUSES and row["first_due"] is not None:
+            if row["status"] in Publication.WORKING_STATUSES and row["first_due"] is not None:
                 due_since = min(due_since or row["first_due"], row["first_due"])
         for status, count in counts.items():
             publications.add_metric([status], count)
