@@ -195,7 +195,7 @@ def _outcome(claim: Claim, outcome: x_client.PostOutcome, *, token: str, now: da
         if found is not None:
             return _posted(claim, found, now=now)
         if tweet.attempts >= MAX_ATTEMPTS:
-            return _unknown(claim, now=now)
+            return _unknown(claim, now=now, duplicate=outcome.duplicate)
         return _release(claim, tries=tweet.attempts, now=now)
     message = outcome.message if isinstance(outcome, x_client.Rejected | x_client.Unauthorized) else ""
     return _stop(claim, code="x_rejected", message=f"X refused tweet {tweet.position}: {message}", now=now)
@@ -264,11 +264,18 @@ def _later_fresh(publication: Publication, at: datetime) -> Step:
     return Step(next_at=at)
 
 
-def _unknown(claim: Claim, *, now: datetime) -> Step:
+def _unknown(claim: Claim, *, now: datetime, duplicate: bool = False) -> Step:
+    position = claim.tweet.position
     message = (
-        f"We could not tell whether tweet {claim.tweet.position} reached X. Check your profile on X, then retry "
+        f"We could not tell whether tweet {position} reached X. Check your profile on X, then retry "
         "(it is looked up again first) or cancel."
     )
+    if duplicate:
+        # Not found among this publication's posts, yet X has the text: most likely from an earlier post.
+        message = (
+            f"X refused tweet {position} as a duplicate: the same text is already on your profile, most likely "
+            "from an earlier post. Delete that post on X and retry, or edit the thread and publish it again."
+        )
     PublishedTweet.objects.filter(pk=claim.tweet.pk).update(
         status=PublishedTweet.Status.UNKNOWN, sending_since=None, error_message=message[:500]
     )

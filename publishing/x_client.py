@@ -85,6 +85,7 @@ class MaybePosted:
     """X may have the tweet: a 5xx, a timeout or dropped connection after sending, or a 403 duplicate content."""
 
     reason: str
+    duplicate: bool = False  # X's "duplicate content": it has this text already, from this attempt or an older post
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,9 @@ def post_tweet(*, access_token: str, text: str, reply_to: str | None) -> PostOut
     if status == 401:
         return Unauthorized(_message(response))
     message = _message(response)
-    if status >= 500 or (status == 403 and "duplicate" in message.lower()):
+    if status == 403 and "duplicate" in message.lower():
+        return MaybePosted(message, duplicate=True)
+    if status >= 500:
         return MaybePosted(message)
     return Rejected(message)
 

@@ -113,6 +113,20 @@ def test_three_unanswered_tries_mark_the_tweet_unknown_and_stop(bob, connected, 
     assert mailoutbox[-1].subject.startswith("Your thread could not be published")
 
 
+def test_a_duplicate_of_an_earlier_post_stops_and_says_so(bob, connected, x):
+    thread = make_thread(bob, 3)
+    earlier = x.posts.create(x.user.id, {"text": thread.tweets[0]})  # posted by hand an hour ago: a duplicate
+    earlier.created_at -= timedelta(hours=1)
+    publication = publish_now(bob, thread)
+
+    drive(publication)
+
+    assert publication.status == "failed"
+    assert publication.error_code == "x_tweet_unknown"
+    assert publication.error_message.startswith("X refused tweet 1 as a duplicate: the same text is already on your")
+    assert len(x.posted(x.user)) == 1  # only the earlier post: nothing of this thread went out
+
+
 def test_another_refusal_fails_the_tweet_with_xs_words_and_stops(bob, connected, x):
     thread = make_thread(bob, 3)
     publication = publish_now(bob, thread)
