@@ -37,6 +37,7 @@ from typing import Any
 import pytest
 
 from generator.domain import Article, StyleSpec
+from tests.fakes.serving import serving
 
 SEPARATOR = "\n---\n"
 MODEL = "fake-model"
@@ -377,15 +378,8 @@ def running() -> Iterator[FakeOpenAI]:
     fake = FakeOpenAI()
     server = _Server(fake)
     fake.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(server, stop=fake.stopping):
         yield fake
-    finally:
-        fake.stopping.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -28,6 +28,8 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
+from tests.fakes.serving import serving
+
 SAMPLES = Path(__file__).with_name("pages")
 MEGABYTE = 1024 * 1024
 HTML = "text/html; charset=utf-8"
@@ -307,15 +309,8 @@ def serve(host: str, answers: dict[str, Answer]) -> Iterator[PageServer]:
     site = PageServer(host=host, answers=answers)
     server = server_class((host, 0), _handler_for(site))
     site.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(server, stop=site.stop):
         yield site
-    finally:
-        site.stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -12,11 +12,12 @@ import email
 import email.policy
 import socket
 import socketserver
-import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
+
+from tests.fakes.serving import serving
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,8 @@ def _address(argument: str) -> str:
 @contextmanager
 def running_smtp() -> Iterator[FakeSMTP]:
     server = FakeSMTP()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @contextmanager

@@ -20,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes.serving import serving
+
 DAY = 24 * 3600
 
 
@@ -379,11 +381,5 @@ def running_fake_stripe(prices: dict[str, dict[str, Any]]) -> Iterator[tuple[Fak
     """Serve a fresh fake on a free loopback port; yields it and its base URL (for STRIPE_API_BASE)."""
     stripe = FakeStripe(prices)
     server = _Server(stripe)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield stripe, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

@@ -43,6 +43,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from tests.fakes.serving import serving
 from tests.fakes.x_faults import ACCEPTED, ARRIVAL, AUTH, DELETE, TIMELINE, TWEET, XFaults, forced_limit_headers
 from tests.fakes.x_oauth import XError, XOAuth, problem
 from tests.fakes.x_tweets import Tweet, XTweets
@@ -364,15 +365,8 @@ def running_fake_x(*, client_secret: str = "") -> Iterator[FakeX]:
     fake = FakeX(client_secret=client_secret)
     server = _Server(fake)
     fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
+    with serving(server, stop=fake.stopping):
         yield fake
-    finally:
-        fake.stopping.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture
