@@ -1,6 +1,7 @@
 """The shared cast and the ground rules every test runs under.
 
-- PostgreSQL and Redis are real (pytest-env points DATABASE_URL and REDIS_URL at them; Redis uses its own db 15).
+- PostgreSQL and Redis are real (pytest-env points DATABASE_URL and REDIS_URL at them; Redis uses its own db 14,
+  and 15 for the second worker under pytest-xdist: tests/parallel.py).
 - The cache is flushed around every test, so no test sees another's throttles or cached pages.
 - Sockets to anything but loopback fail (pytest-socket, configured in pyproject.toml).
 """
@@ -8,6 +9,8 @@
 from __future__ import annotations
 
 import copy
+import fcntl
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -90,12 +93,20 @@ def browser() -> Iterator[Browser]:
 def _collected_static() -> None:
     """Hashed, compressed static files exist as they do in production (whitenoise manifest storage).
 
-    Collected again only when a file under static/ is newer than the manifest.
+    Collected again only when a file under static/ is newer than the manifest. Under pytest-xdist each worker comes
+    here: a lock on STATIC_ROOT lets one collect while the others wait, then find the manifest fresh.
     """
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    root = Path(settings.STATIC_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    manifest = root / "staticfiles.json"
     sources = [path for folder in settings.STATICFILES_DIRS for path in Path(folder).rglob("*") if path.is_file()]
-    if not manifest.exists() or any(path.stat().st_mtime > manifest.stat().st_mtime for path in sources):
-        call_command("collectstatic", interactive=False, verbosity=0)
+    directory = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(directory, fcntl.LOCK_EX)  # released when closed
+        if not manifest.exists() or any(path.stat().st_mtime > manifest.stat().st_mtime for path in sources):
+            call_command("collectstatic", interactive=False, verbosity=0)
+    finally:
+        os.close(directory)
 
 
 @pytest.fixture(autouse=True)
