@@ -23,12 +23,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Browser, sync_playwright
+from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
-from tests.jobs.workers import Workers, running_workers
+from tests.jobs.workers import Workers, clear_queue, running_workers
 
 PASSWORD = "correct horse battery staple"
 
@@ -116,6 +118,22 @@ def _fresh_cache() -> Iterator[None]:
     yield
     for each in caches.all():
         each.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_queue(request: pytest.FixtureRequest, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    """No test finds jobs another test left. A transactional test's flush empties every table but Procrastinate's (its
+    models are unmanaged), so a job such a test committed (a browser test that publishes, say) would still be due in
+    whichever test pytest-xdist runs next on this database: it goes here. Other tests' jobs go with their rollback."""
+    yield
+    if "_django_db_helper" not in request.fixturenames or connection.in_atomic_block:
+        return  # no database, or a test transaction about to be rolled back
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT FROM procrastinate_jobs)")
+            (left,) = cursor.fetchone()
+        if left:
+            clear_queue()
 
 
 def make_user(email: str, *, verified: bool = True, **fields: object) -> User:
