@@ -25,7 +25,7 @@ from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.utils import timezone
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
@@ -85,6 +85,9 @@ def live_server() -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    # `expect` waits up to 10 s for a page to get where a test says (Playwright's default is 5 s): under pytest-xdist
+    # two browsers and two live servers share the two cores, and a page that gets there later is slow, not wrong.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
