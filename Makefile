@@ -59,9 +59,12 @@ lint: $(VENV)/.dev-installed
 deploy-check: $(VENV)/.dev-installed
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
+# pytest-xdist runs the tests in TEST_WORKERS processes, one per core on CI's two (each with its own test database and
+# Redis db: tests/parallel.py); work-stealing keeps both busy to the end. PYTEST_ARGS="-n 0" runs them in one process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev-installed services chromium lint deploy-check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py; speed=$$?; $(PY) bench/quality.py && exit $$speed

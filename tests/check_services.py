@@ -7,7 +7,7 @@ import psycopg
 import redis
 
 DATABASE = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
 
 problems = []
 try:

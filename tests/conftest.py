@@ -1,6 +1,7 @@
 """The shared cast and the ground rules every test runs under.
 
-- PostgreSQL and Redis are real (pytest-env points DATABASE_URL and REDIS_URL at them; Redis uses its own db 15).
+- PostgreSQL and Redis are real (pytest-env points DATABASE_URL and REDIS_URL at them; Redis uses its own db 14,
+  and 15 for the second worker under pytest-xdist: tests/parallel.py).
 - The cache is flushed around every test, so no test sees another's throttles or cached pages.
 - Sockets to anything but loopback fail (pytest-socket, configured in pyproject.toml).
 """
@@ -8,6 +9,8 @@
 from __future__ import annotations
 
 import copy
+import fcntl
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -20,12 +23,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
 from django.utils import timezone
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
+from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
-from tests.jobs.workers import Workers, running_workers
+from tests.jobs.workers import Workers, clear_queue, running_workers
 
 PASSWORD = "correct horse battery staple"
 
@@ -80,6 +85,9 @@ def live_server() -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    # `expect` waits up to 10 s for a page to get where a test says (Playwright's default is 5 s): under pytest-xdist
+    # two browsers and two live servers share the two cores, and a page that gets there later is slow, not wrong.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
@@ -90,12 +98,20 @@ def browser() -> Iterator[Browser]:
 def _collected_static() -> None:
     """Hashed, compressed static files exist as they do in production (whitenoise manifest storage).
 
-    Collected again only when a file under static/ is newer than the manifest.
+    Collected again only when a file under static/ is newer than the manifest. Under pytest-xdist each worker comes
+    here: a lock on STATIC_ROOT lets one collect while the others wait, then find the manifest fresh.
     """
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    root = Path(settings.STATIC_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    manifest = root / "staticfiles.json"
     sources = [path for folder in settings.STATICFILES_DIRS for path in Path(folder).rglob("*") if path.is_file()]
-    if not manifest.exists() or any(path.stat().st_mtime > manifest.stat().st_mtime for path in sources):
-        call_command("collectstatic", interactive=False, verbosity=0)
+    directory = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(directory, fcntl.LOCK_EX)  # released when closed
+        if not manifest.exists() or any(path.stat().st_mtime > manifest.stat().st_mtime for path in sources):
+            call_command("collectstatic", interactive=False, verbosity=0)
+    finally:
+        os.close(directory)
 
 
 @pytest.fixture(autouse=True)
@@ -105,6 +121,22 @@ def _fresh_cache() -> Iterator[None]:
     yield
     for each in caches.all():
         each.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_queue(request: pytest.FixtureRequest, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    """No test finds jobs another test left. A transactional test's flush empties every table but Procrastinate's (its
+    models are unmanaged), so a job such a test committed (a browser test that publishes, say) would still be due in
+    whichever test pytest-xdist runs next on this database: it goes here. Other tests' jobs go with their rollback."""
+    yield
+    if "_django_db_helper" not in request.fixturenames or connection.in_atomic_block:
+        return  # no database, or a test transaction about to be rolled back
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT FROM procrastinate_jobs)")
+            (left,) = cursor.fetchone()
+        if left:
+            clear_queue()
 
 
 def make_user(email: str, *, verified: bool = True, **fields: object) -> User:

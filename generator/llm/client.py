@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import httpx2
 import openai
 from django.conf import settings
 
@@ -88,14 +89,21 @@ def stream_completion(
     left = deadline.remaining()
     timeout = openai.Timeout(left, connect=min(connect, left), read=min(first_token, left))
     with deadline_applied(deadline):
-        chunks = client.post(
-            "/chat/completions",
-            body={"model": settings.OPENAI_MODEL, "messages": messages, "stream": True},
-            cast_to=object,
-            options={"timeout": timeout},
-            stream=True,
-            stream_cls=openai.Stream[object],
-        )
+        try:
+            chunks = client.post(
+                "/chat/completions",
+                body={"model": settings.OPENAI_MODEL, "messages": messages, "stream": True},
+                cast_to=object,
+                options={"timeout": timeout},
+                stream=True,
+                stream_cls=openai.Stream[object],
+            )
+        # The SDK reads a refusal's body (a 429's, a 500's) outside its own error handling: a body slower than the
+        # read timeout, or cut, would escape as the transport's error. It is the SDK's timeout or connection error.
+        except httpx2.TimeoutException as exc:
+            raise openai.APITimeoutError(request=exc.request) from exc
+        except httpx2.TransportError as exc:
+            raise openai.APIConnectionError(request=exc.request) from exc
     with chunks:
         waiting = Deadline(min(first_token, deadline.remaining()))
         while True:

@@ -75,7 +75,7 @@ class FakeReply:
     headers: tuple[tuple[str, str], ...] = ()
     chunk_size: int = 7  # characters per streamed delta, small like real tokens
     chunk_delay: float = 0.0  # seconds between content chunks
-    first_token_delay: float = 0.0  # seconds between the response headers and the first chunk
+    first_token_delay: float = 0.0  # seconds between the response headers and the first chunk (or the error body)
     idle_chunks: int = 0  # chunks without content (role only) sent before the text, `chunk_delay` apart
     hold: tuple[int, threading.Event] | None = None  # wait for the event before sending content chunk `index`
     cut_after: int | None = None  # close the socket after this many content chunks, mid-body
@@ -218,7 +218,7 @@ class _Handler(BaseHTTPRequestHandler):
         if reply is None:
             self._json(400, _error_body("The fake server has no reply scripted.", kind="invalid_request_error"))
         elif reply.status != 200:
-            self._json(reply.status, {"error": reply.error or {}}, reply.headers)
+            self._json(reply.status, {"error": reply.error or {}}, reply.headers, body_delay=reply.first_token_delay)
         elif body.get("stream"):
             self._stream(reply, model=body.get("model", MODEL))
         else:
@@ -235,7 +235,9 @@ class _Handler(BaseHTTPRequestHandler):
         )
         self.server.fake.record(request)
 
-    def _json(self, status: int, payload: dict[str, Any], headers: tuple[tuple[str, str], ...] = ()) -> None:
+    def _json(
+        self, status: int, payload: dict[str, Any], headers: tuple[tuple[str, str], ...] = (), body_delay: float = 0.0
+    ) -> None:
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -243,6 +245,9 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
+        if body_delay:
+            self.wfile.flush()
+            self.server.fake.pause(body_delay)
         self.wfile.write(data)
 
     def _stream(self, reply: FakeReply, *, model: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -28,12 +29,15 @@ RATE_LIMITED = FakeReply.failure(
 )
 SERVER_ERROR = FakeReply.failure(500, "The server had an error.", kind="server_error", headers=NO_WAIT)
 BAD_GATEWAY = FakeReply.failure(502, "Bad gateway.", kind="server_error", headers=NO_WAIT)
+# A 429's headers come at once, its body not before the first token's deadline.
+RATE_LIMITED_BODY_LATE = replace(RATE_LIMITED, first_token_delay=0.5)
 
 
 @pytest.fixture
 def short_deadlines(settings: Any) -> None:
-    """A first-token deadline of 50 ms, so a stalled provider fails fast; one retry, as production has some."""
-    settings.OPENAI_FIRST_TOKEN_TIMEOUT = 0.05
+    """A first-token deadline of 200 ms, so a stalled provider (500 ms) fails fast, while a refusal sent at once still
+    arrives in time on a busy machine; one retry, as production has some."""
+    settings.OPENAI_FIRST_TOKEN_TIMEOUT = 0.2
     settings.OPENAI_TOTAL_TIMEOUT = 2.0
     settings.OPENAI_MAX_RETRIES = 1
 
@@ -73,8 +77,9 @@ def assert_nothing_was_kept(user: User, client: APIClient) -> None:
         (RATE_LIMITED, 503, "rate_limited"),
         (SERVER_ERROR, 503, "provider_unavailable"),
         (BAD_GATEWAY, 503, "provider_unavailable"),
+        (RATE_LIMITED_BODY_LATE, 504, "provider_timeout"),
     ],
-    ids=["slow-first-token", "429-storm", "500-storm", "502-storm"],
+    ids=["slow-first-token", "429-storm", "500-storm", "502-storm", "429-body-late"],
 )
 def test_a_failing_provider_gives_a_clear_error_and_costs_nothing(
     bob: User, bob_api: APIClient, fake_openai: FakeOpenAI, reply: FakeReply, status: int, code: str
@@ -127,6 +132,7 @@ def test_two_hundred_failed_calls_leak_no_threads(
 ) -> None:
 
     settings.OPENAI_MAX_RETRIES = 0
+    settings.OPENAI_FIRST_TOKEN_TIMEOUT = 0.05  # forty stalls, quickly: a refusal late at this deadline times out too
     faults = [STALL, CUT_AFTER_FIRST_TWEET, RATE_LIMITED, SERVER_ERROR, BAD_GATEWAY]
     fake_openai.script(*(faults[index % len(faults)] for index in range(200)))
     generate(bob_api)  # the first call imports and warms what every later call reuses

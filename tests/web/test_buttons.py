@@ -4,6 +4,7 @@ holds them, in light and dark; and the header's "Log out" looks the same on the 
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Locator, Page
 
 from generator.models import Thread
@@ -79,6 +80,8 @@ def test_the_delete_account_page_keeps_its_red_button_and_a_quiet_way_back(brows
 
     outlined = look(page.get_by_role("link", name="Delete my account…"))
     page.get_by_role("link", name="Delete my account…").click()
+    # Its stylesheet too: a button read before it loads has the browser's own grey (a flake even on one core).
+    page.wait_for_url(live_server.url + reverse("account_delete"))
     solid = look(page.get_by_role("button", name="Delete my account"))
     keep = look(page.get_by_role("link", name="Keep my account"))
 

@@ -457,7 +457,7 @@ def test_axe_finds_no_serious_problem_in_the_generators_new_states(
     expect(page.locator("#draft-text")).not_to_be_empty()
     check("streaming")
     release.set()
-    expect(page.locator("#editor")).to_be_visible()
+    expect(page.locator("#editor")).to_be_visible(timeout=15_000)  # the rest of the stream, the save, two fetches
     spend_quota(alice)
     page.goto("/app/")
     check("out of quota")
