@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -104,6 +106,17 @@ def _local_value(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
 
 
+def _back_to_queue(request: AuthenticatedHttpRequest, action: Callable[[], object], done: str) -> HttpResponse:
+    """Run one of the queue's actions and say what came of it on the queue page: `done`, or why it was refused."""
+    try:
+        action()
+    except ThreadrError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, done)
+    return redirect("publishing-queue")
+
+
 @login_required
 @require_POST
 def queue_reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -115,39 +128,33 @@ def queue_reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     except ValueError:
         messages.error(request, "Pick a date and time to reschedule it to.")
         return redirect("publishing-queue")
-    try:
-        services.publication_reschedule(publication=publication, at=at)
-    except ThreadrError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, f"“{publication.title}” is rescheduled to {at:%-d %b %Y, %H:%M} ({zone.key}).")
-    return redirect("publishing-queue")
+    return _back_to_queue(
+        request,
+        partial(services.publication_reschedule, publication=publication, at=at),
+        f"“{publication.title}” is rescheduled to {at:%-d %b %Y, %H:%M} ({zone.key}).",
+    )
 
 
 @login_required
 @require_POST
 def queue_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     publication = selectors.publication_get_for_user(user=request.user, pk=pk)
-    try:
-        services.publication_cancel(publication=publication)
-    except ThreadrError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, f"“{publication.title}” is cancelled. Nothing was posted.")
-    return redirect("publishing-queue")
+    return _back_to_queue(
+        request,
+        partial(services.publication_cancel, publication=publication),
+        f"“{publication.title}” is cancelled. Nothing was posted.",
+    )
 
 
 @login_required
 @require_POST
 def queue_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     publication = selectors.publication_get_for_user(user=request.user, pk=pk)
-    try:
-        services.publication_retry(publication=publication)
-    except ThreadrError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, f"“{publication.title}” carries on from its first unposted tweet.")
-    return redirect("publishing-queue")
+    return _back_to_queue(
+        request,
+        partial(services.publication_retry, publication=publication),
+        f"“{publication.title}” carries on from its first unposted tweet.",
+    )
 
 
 @login_required
@@ -156,13 +163,11 @@ def queue_delete_from_x(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     """Asks first, on a page of its own (no script needed), then queues the deletion and goes back to the queue."""
     publication = selectors.publication_get_for_user(user=request.user, pk=pk)
     if request.method == "POST":
-        try:
-            services.publication_delete_from_x(publication=publication)
-        except ThreadrError as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, f"Deleting “{publication.title}” from X, last tweet first.")
-        return redirect("publishing-queue")
+        return _back_to_queue(
+            request,
+            partial(services.publication_delete_from_x, publication=publication),
+            f"Deleting “{publication.title}” from X, last tweet first.",
+        )
     if not publication.can_delete_from_x:
         messages.error(request, "Only a published or failed publication with tweets on X can be deleted from X.")
         return redirect("publishing-queue")
