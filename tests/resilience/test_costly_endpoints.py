@@ -111,6 +111,7 @@ def send(api: APIClient, name: str, thread: Thread, **body: Any) -> Any:
     return getattr(api, method)(path.format(thread=thread.pk), {**default, **body}, format="json")
 
 
+@pytest.mark.usefixtures("one_throttle_window")  # its requests all land in one throttle window
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(COSTLY))
 def test_each_costly_endpoint_refuses_a_burst_from_one_user_before_the_provider(
@@ -131,6 +132,7 @@ def test_each_costly_endpoint_refuses_a_burst_from_one_user_before_the_provider(
     assert len(fake_openai.completions) == 1
 
 
+@pytest.mark.usefixtures("one_throttle_window")  # its requests all land in one throttle window
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(COSTLY))
 def test_each_costly_endpoint_refuses_a_burst_from_one_address_across_accounts(
@@ -151,6 +153,7 @@ def test_each_costly_endpoint_refuses_a_burst_from_one_address_across_accounts(
     assert len(fake_openai.completions) == 1
 
 
+@pytest.mark.usefixtures("one_throttle_window")  # its requests all land in one throttle window
 @pytest.mark.django_db
 def test_a_throttled_url_import_fetches_nothing(
     alice: User, page_server: Any, settings: Any, monkeypatch: pytest.MonkeyPatch

@@ -173,6 +173,7 @@ def test_twenty_concurrent_duplicates_stop_exactly_at_the_cap(live_server: Any, 
     assert Thread.objects.filter(owner=alice).count() == 5
 
 
+@pytest.mark.usefixtures("one_throttle_window")  # its requests all land in one throttle window
 @pytest.mark.parametrize(
     ("setting", "method", "path", "body"),
     [
