@@ -282,7 +282,7 @@ def publication_retry(*, publication: Publication, now: datetime | None = None) 
         if locked.status != Publication.Status.FAILED:
             raise PublicationConflict("Only a failed publication can be retried.", publication=publication)
         _check_nothing_deleted(locked)
-        _check_may_publish_again(user=publication.user)
+        _check_x_usable(user=publication.user, then="retry")
         locked.tweets.exclude(status=PublishedTweet.Status.POSTED).update(
             status=PublishedTweet.Status.PENDING, attempts=0, error_message="", sending_since=None
         )
@@ -295,13 +295,14 @@ def publication_retry(*, publication: Publication, now: datetime | None = None) 
     return selectors.publication_get_for_user(user=publication.user, pk=publication.pk)
 
 
-def _check_may_publish_again(*, user: User) -> None:
-    """A retry finishes what the month already counted: it needs X and a working account, not a free slot."""
+def _check_x_usable(*, user: User, then: str) -> None:
+    """Work on what the month already counted (a retry, a start now, deleting from X) needs X and a working account,
+    not a free slot. `then` finishes the message: what to do once X is reconnected."""
     if not selectors.publishing_available():
         raise PublishingUnavailable()
     account = selectors.x_account_for_user(user=user)
     if account is None or account.status != XAccount.Status.CONNECTED:
-        raise XNotConnected("Reconnect your X account in your account settings, then retry.")
+        raise XNotConnected(f"Reconnect your X account in your account settings, then {then}.")
 
 
 def publication_update_copy(*, publication: Publication) -> Publication:
@@ -331,7 +332,7 @@ def publication_reschedule(
         if locked.status != Publication.Status.SCHEDULED:
             raise PublicationConflict("Only a publication that has not started can be rescheduled.", publication=locked)
         if at is None:
-            _check_may_publish_again(user=publication.user)
+            _check_x_usable(user=publication.user, then="start it")
             locked.status = Publication.Status.PUBLISHING
         locked.scheduled_for = locked.next_run_at = at or now
         locked.save(update_fields=["status", "scheduled_for", "next_run_at"])
@@ -364,9 +365,7 @@ def publication_delete_from_x(*, publication: Publication, now: datetime | None 
                 "Only a published or failed publication with tweets on X can be deleted from X.",
                 publication=publication,
             )
-        account = selectors.x_account_for_user(user=publication.user)
-        if account is None or account.status != XAccount.Status.CONNECTED:
-            raise XNotConnected("Reconnect your X account in your account settings, then delete from X.")
+        _check_x_usable(user=publication.user, then="delete from X")
         locked.status = Publication.Status.DELETING
         locked.error_code = locked.error_message = ""
         locked.next_run_at = now
